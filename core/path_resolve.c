@@ -152,20 +152,24 @@ int rf_path_resolve(const char *path, const char *field, char **out, rf_error *e
         if (lstat(resolved, &st) != 0) {
             /* Missing (or unsearchable: the sandboxed command, running as the
              * same user, cannot traverse it either): keep the rest lexical. */
-            if (errno == ENOENT || errno == ENOTDIR || errno == EACCES)
+            int e = errno;
+            if (e == ENOENT || e == ENOTDIR || e == EACCES)
                 continue;
-            return rf_fail_errno(err, errno, "policy field '%s': lstat %s", field, resolved);
+            return rf_fail_policy(err, field, "%s: lstat %s: %s", rf_quote(&q, path), resolved,
+                                  strerror(e));
         }
         if (!S_ISLNK(st.st_mode))
             continue;
         /* Follow the link so the policy names what it points at: a link must
          * not widen (writable root) or dodge (deny_read) the boundary. */
         if (++links > RF_MAX_SYMLINKS)
-            return rf_fail_errno(err, ELOOP, "policy field '%s': resolve %s", field,
-                                 rf_quote(&q, path));
+            return rf_fail_policy(err, field, "%s: %s", rf_quote(&q, path), strerror(ELOOP));
         ssize_t tlen = readlink(resolved, target, sizeof target);
-        if (tlen < 0)
-            return rf_fail_errno(err, errno, "policy field '%s': readlink %s", field, resolved);
+        if (tlen < 0) {
+            int e = errno;
+            return rf_fail_policy(err, field, "%s: readlink %s: %s", rf_quote(&q, path), resolved,
+                                  strerror(e));
+        }
         if ((size_t)tlen >= sizeof target)
             return rf_fail_policy(err, field, "symlink %s has a target longer than PATH_MAX",
                                   resolved);

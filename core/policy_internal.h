@@ -105,7 +105,7 @@ int rf_policy_load_buffer(const rf_load_options *opts, const char *text, size_t 
  * value must not be able to drive the user's terminal — escape-sequence
  * injection), long values cut with "...". */
 typedef struct rf_quoted {
-    char text[192];
+    char text[320];
 } rf_quoted;
 
 const char *rf_quote(rf_quoted *q, const char *value);
