@@ -74,7 +74,8 @@ static int wrong_type(const cJSON *item, const char *field, const char *expected
 /* A key as a field name: printable characters only, since it lands in
  * err->field and in the message. */
 static void field_join(char *field, const char *prefix, const char *key) {
-    int n = snprintf(field, FIELD_MAX, "%s%s", prefix, key);
+    /* An empty key still gets a visible field name: `""`. */
+    int n = snprintf(field, FIELD_MAX, "%s%s", prefix, key[0] ? key : "\"\"");
     if (n < 0)
         field[0] = '\0';
     for (char *p = field; *p; p++)

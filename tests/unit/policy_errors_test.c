@@ -88,7 +88,9 @@ static const error_case cases[] = {
     {"env.set name with '='", .user_json = "{\"version\": 1, \"env\": {\"set\": {\"A=B\": \"x\"}}}",
      .want_field = "env.set.A=B", .want_text = "contains '='"},
     {"env.set empty name", .user_json = "{\"version\": 1, \"env\": {\"set\": {\"\": \"x\"}}}",
-     .want_field = "env.set.", .want_text = "empty variable name"},
+     .want_field = "env.set.\"\"", .want_text = "empty variable name"},
+    {"empty top-level key", .user_json = "{\"version\": 1, \"\": 1}", .want_field = "\"\"",
+     .want_text = "unknown key"},
     /* ---- protected names ---- */
     {"protected name absolute", .user_json = "{\"version\": 1, \"protected\": [\"/etc\"]}",
      .want_field = "protected[0]", .want_text = "\"/etc\" is absolute"},
