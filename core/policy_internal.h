@@ -85,6 +85,7 @@ typedef struct rf_merge_input {
     const char *home;             /* the resolved home folder */
     const rf_strv *default_deny_read; /* resolved default secrets */
     const char *managed_file;     /* for messages; NULL when none */
+    const char *policy_file;      /* for messages; NULL when none */
 } rf_merge_input;
 
 /* Builds the normalized policy (out zeroed first; on failure the caller frees

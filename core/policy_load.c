@@ -238,8 +238,9 @@ static int load_managed(const rf_load_options *opts, load_state *s, rf_error *er
         s->managed_file = NULL;
         return 0;
     }
-    if (rc == 0)
-        rc = rf_policy_parse_buffer(text, len, RF_POLICY_MANAGED, &s->managed, err);
+    if (rc < 0)
+        return rc; /* the message already names the file */
+    rc = rf_policy_parse_buffer(text, len, RF_POLICY_MANAGED, &s->managed, err);
     free(text);
     if (rc == 0 && !(s->managed_dir = dir_of(s->managed_file)))
         rc = -ENOMEM;
@@ -302,6 +303,7 @@ static int load_rest(const rf_load_options *opts, load_state *s, const char *tex
         .home = s->home,
         .default_deny_read = &s->default_deny,
         .managed_file = s->managed_file,
+        .policy_file = s->policy_file,
     };
     rc = rf_policy_merge(&in, policy, err);
     if (rc == 0) {

@@ -94,6 +94,20 @@ static int check_writable_root(const rf_merge_input *in, const char *root, const
     return 0;
 }
 
+/* Says where a rejected value came from, after the message. */
+static int from_origin(int rc, rf_error *err, const char *origin, const char *path) {
+    if (rc >= 0 || !err || err->code == 0)
+        return rc;
+    rf_quoted q;
+    size_t n = strlen(err->message);
+    if (path)
+        snprintf(err->message + n, sizeof err->message - n, " (%s %s)", origin,
+                 rf_quote(&q, path));
+    else
+        snprintf(err->message + n, sizeof err->message - n, " (%s)", origin);
+    return rc;
+}
+
 static int merge_roots(const rf_merge_input *in, rf_policy *out, rf_error *err) {
     const char *workspace = in->cwd_workspace;
     const char *field = "workspace";
@@ -109,6 +123,12 @@ static int merge_roots(const rf_merge_input *in, rf_policy *out, rf_error *err) 
     if (!workspace)
         return rf_fail_policy(err, "workspace", "no workspace and no current directory");
     int rc = check_writable_root(in, workspace, field, err);
+    if (out->workspace_source == RF_SRC_USER)
+        rc = from_origin(rc, err, "in policy file", in->policy_file);
+    else if (out->workspace_source == RF_SRC_DEFAULT)
+        rc = from_origin(rc, err, "the default workspace is the current folder; choose one with "
+                                  "--workspace",
+                         NULL);
     if (rc < 0)
         return rc;
     out->workspace = strdup(workspace);
@@ -121,7 +141,8 @@ static int merge_roots(const rf_merge_input *in, rf_policy *out, rf_error *err) 
         char f[64];
         snprintf(f, sizeof f, "writable_roots[%zu]", i);
         const char *root = in->user->writable_roots.v[i];
-        if ((rc = check_writable_root(in, root, f, err)) < 0)
+        rc = check_writable_root(in, root, f, err);
+        if ((rc = from_origin(rc, err, "in policy file", in->policy_file)) < 0)
             return rc;
         if ((rc = rf_list_add(&out->writable_roots, root, RF_SRC_USER)) < 0)
             return rc;
@@ -256,11 +277,14 @@ static int merge_backend(const rf_merge_input *in, rf_policy *out, rf_error *err
     if (managed && strcmp(managed, "auto") != 0) {
         if (strcmp(chosen, "auto") != 0 && strcmp(chosen, managed) != 0) {
             rf_quoted q, qm, qf;
-            return rf_fail_policy(err, field,
-                                  "%s conflicts with the managed policy, which requires backend "
-                                  "%s (managed policy %s)",
-                                  rf_quote(&q, chosen), rf_quote(&qm, managed),
-                                  rf_quote(&qf, in->managed_file ? in->managed_file : "?"));
+            rf_fail_policy(err, field,
+                           "%s conflicts with the managed policy, which requires backend %s "
+                           "(managed policy %s)",
+                           rf_quote(&q, chosen), rf_quote(&qm, managed),
+                           rf_quote(&qf, in->managed_file ? in->managed_file : "?"));
+            if (out->backend_source == RF_SRC_USER)
+                from_origin(RF_EPOLICY, err, "in policy file", in->policy_file);
+            return RF_EPOLICY;
         }
         chosen = managed;
         out->backend_source = RF_SRC_MANAGED;

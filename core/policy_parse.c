@@ -67,6 +67,8 @@ static const char *value_text(rf_quoted *q, const cJSON *item) {
 
 static int wrong_type(const cJSON *item, const char *field, const char *expected, rf_error *err) {
     rf_quoted q;
+    if (cJSON_IsNull(item))
+        return rf_fail_policy(err, field, "expected %s, got null", expected);
     return rf_fail_policy(err, field, "expected %s, got %s: %s", expected, type_name(item),
                           value_text(&q, item));
 }

@@ -18,6 +18,7 @@ typedef struct error_case {
     const char *managed_json; /* written to ROOT/policies/managed.json; NULL: none */
     const char *managed_path; /* load this managed path instead */
     const char *flag_workspace, *flag_allow, *flag_network, *flag_backend, *flag_require;
+    const char *cwd;          /* options.cwd (may use @ROOT@); NULL: ROOT/ws */
     const char *want_field;
     const char *want_text;   /* a substring of the message (may use @ROOT@) */
     const char *want_text2;  /* another one, or NULL */
@@ -176,6 +177,9 @@ static const error_case cases[] = {
      .want_text = "root folder"},
     {"--allow-write empty", .flag_allow = "", .want_field = "--allow-write",
      .want_text = "empty path"},
+    {"the default workspace (the current folder) is checked like any other", .cwd = "@ROOT@/home",
+     .want_field = "workspace", .want_text = "is the home folder",
+     .want_text2 = "the default workspace is the current folder"},
     {"file workspace is checked even when the flag replaces it",
      .user_json = "{\"version\": 1, \"workspace\": \"gone\"}", .flag_workspace = "@ROOT@/other",
      .want_field = "workspace", .want_text = "\"gone\""},
@@ -184,6 +188,7 @@ static const error_case cases[] = {
 static void run_case(const error_case *c) {
     const char *user = NULL, *managed = NULL;
     char *user_path = NULL, *managed_path = NULL, *allow = NULL, *ws = NULL;
+    char *cwd = fx_subst(c->cwd ? c->cwd : "@ROOT@/ws");
     if (c->user_json)
         user = fx_policy("policies/proj/p.json", c->user_json);
     if (c->user_path)
@@ -201,7 +206,7 @@ static void run_case(const error_case *c) {
     rf_load_options opts = {
         .policy_file = user,
         .managed_file = managed ? managed : fx_path("policies/absent.json"),
-        .cwd = fx_path("ws"),
+        .cwd = cwd,
         .home = fx_path("home"),
         .overrides =
             {
@@ -218,6 +223,8 @@ static void run_case(const error_case *c) {
     rf_policy *policy = (rf_policy *)0x1;
     rf_error err;
     int rc = rf_policy_load(&opts, &policy, &err);
+    if (getenv("RF_TEST_VERBOSE")) /* to read the messages as a user would */
+        printf("%-60.60s | %s\n", c->reason, err.message);
     CHECK(rc == RF_EPOLICY, "%s: rc %d, want RF_EPOLICY (%s)", c->reason, rc, err.message);
     CHECK(err.code == RF_EPOLICY, "%s: err.code %d", c->reason, err.code);
     CHECK(policy == NULL, "%s: a policy came back on failure", c->reason);
@@ -242,6 +249,7 @@ static void run_case(const error_case *c) {
     free(managed_path);
     free(allow);
     free(ws);
+    free(cwd);
 }
 
 /* A NUL byte cannot be written in the table's C strings. */
