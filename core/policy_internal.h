@@ -30,7 +30,7 @@ typedef struct rf_strv {
     size_t len, cap;
 } rf_strv;
 
-int rf_strv_push(rf_strv *s, const char *value);  /* copies; -ENOMEM */
+int rf_strv_push(rf_strv *s, const char *value); /* copies; -ENOMEM */
 void rf_strv_free(rf_strv *s);
 
 /* One policy as written (one file, or the command-line flags), checked for
@@ -78,14 +78,14 @@ int rf_policy_flags_parse(const rf_overrides *flags, rf_raw_policy *out, rf_erro
 
 /* Everything the merge needs, every path already absolute and resolved. */
 typedef struct rf_merge_input {
-    const rf_raw_policy *user;    /* the user's file, or an empty raw policy */
-    const rf_raw_policy *managed; /* NULL: no managed policy */
-    const rf_raw_policy *flags;   /* the command-line overrides */
-    const char *cwd_workspace;    /* the resolved cwd: the default workspace */
-    const char *home;             /* the resolved home folder */
+    const rf_raw_policy *user;        /* the user's file, or an empty raw policy */
+    const rf_raw_policy *managed;     /* NULL: no managed policy */
+    const rf_raw_policy *flags;       /* the command-line overrides */
+    const char *cwd_workspace;        /* the resolved cwd: the default workspace */
+    const char *home;                 /* the resolved home folder */
     const rf_strv *default_deny_read; /* resolved default secrets */
-    const char *managed_file;     /* for messages; NULL when none */
-    const char *policy_file;      /* for messages; NULL when none */
+    const char *managed_file;         /* for messages; NULL when none */
+    const char *policy_file;          /* for messages; NULL when none */
 } rf_merge_input;
 
 /* Builds the normalized policy (out zeroed first; on failure the caller frees

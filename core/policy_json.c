@@ -94,8 +94,8 @@ static bool add_require(cJSON *root, const rf_policy *policy, bool with_sources)
     for (int g = 0; g < RF_G_COUNT; g++) {
         if (!policy->require[g])
             continue;
-        cJSON *node = value_node(rf_guarantee_name((rf_guarantee)g), policy->require_source[g],
-                                 with_sources);
+        cJSON *node =
+            value_node(rf_guarantee_name((rf_guarantee)g), policy->require_source[g], with_sources);
         if (!node)
             return false;
         if (!cJSON_AddItemToArray(array, node)) {
@@ -111,22 +111,21 @@ char *rf_policy_to_json(const rf_policy *policy, bool with_sources) {
     cJSON *root = cJSON_CreateObject();
     if (!root)
         return NULL;
-    bool ok = cJSON_AddNumberToObject(root, "version", 1) &&
-              add_path_or_null(root, "policy_file", policy->policy_file) &&
-              add_path_or_null(root, "managed_file", policy->managed_file) &&
-              add_value(root, "workspace", policy->workspace, policy->workspace_source,
-                        with_sources) &&
-              add_list(root, "writable_roots", &policy->writable_roots, with_sources) &&
-              add_list(root, "protected", &policy->protected_names, with_sources) &&
-              add_list(root, "deny_read", &policy->deny_read, with_sources) &&
-              add_value(root, "network", policy->network == RF_NET_ON ? "on" : "off",
-                        policy->network_source, with_sources) &&
-              add_value(root, "tmp", policy->tmp == RF_TMP_SHARED ? "shared" : "private",
-                        policy->tmp_source, with_sources) &&
-              add_env(root, policy, with_sources) &&
-              add_value(root, "backend", policy->backend, policy->backend_source,
-                        with_sources) &&
-              add_require(root, policy, with_sources);
+    bool ok =
+        cJSON_AddNumberToObject(root, "version", 1) &&
+        add_path_or_null(root, "policy_file", policy->policy_file) &&
+        add_path_or_null(root, "managed_file", policy->managed_file) &&
+        add_value(root, "workspace", policy->workspace, policy->workspace_source, with_sources) &&
+        add_list(root, "writable_roots", &policy->writable_roots, with_sources) &&
+        add_list(root, "protected", &policy->protected_names, with_sources) &&
+        add_list(root, "deny_read", &policy->deny_read, with_sources) &&
+        add_value(root, "network", policy->network == RF_NET_ON ? "on" : "off",
+                  policy->network_source, with_sources) &&
+        add_value(root, "tmp", policy->tmp == RF_TMP_SHARED ? "shared" : "private",
+                  policy->tmp_source, with_sources) &&
+        add_env(root, policy, with_sources) &&
+        add_value(root, "backend", policy->backend, policy->backend_source, with_sources) &&
+        add_require(root, policy, with_sources);
     if (ok)
         text = cJSON_PrintUnformatted(root);
     cJSON_Delete(root);

@@ -19,8 +19,8 @@
 #include "core/policy_internal.h"
 
 static const char *const default_deny_read[] = {
-    "~/.ssh",   "~/.aws",   "~/.gnupg",         "~/.config/gcloud",
-    "~/.kube",  "~/.docker", "/run/docker.sock", "/var/run/docker.sock",
+    "~/.ssh",  "~/.aws",    "~/.gnupg",         "~/.config/gcloud",
+    "~/.kube", "~/.docker", "/run/docker.sock", "/var/run/docker.sock",
 };
 
 /* ---- reading ---------------------------------------------------------------- */
@@ -122,9 +122,9 @@ static void annotate(rf_error *err, const char *what, const char *path) {
 /* How one raw policy's paths are named and checked. */
 typedef struct resolve_rules {
     const char *workspace_field;
-    const char *roots_field;  /* "writable_roots" → "writable_roots[i]"; a flag stays as is */
+    const char *roots_field; /* "writable_roots" → "writable_roots[i]"; a flag stays as is */
     bool roots_indexed;
-    bool roots_must_be_dirs;  /* false for the managed allowance */
+    bool roots_must_be_dirs; /* false for the managed allowance */
 } resolve_rules;
 
 static int resolve_in_place(char **path, const char *base_dir, const char *home, const char *field,
@@ -146,9 +146,8 @@ static int resolve_raw(rf_raw_policy *raw, const resolve_rules *rules, const cha
                        const char *home, rf_error *err) {
     char field[64];
     int rc;
-    if (raw->workspace &&
-        (rc = resolve_in_place(&raw->workspace, base_dir, home, rules->workspace_field, true,
-                               err)) < 0)
+    if (raw->workspace && (rc = resolve_in_place(&raw->workspace, base_dir, home,
+                                                 rules->workspace_field, true, err)) < 0)
         return rc;
     for (size_t i = 0; i < raw->writable_roots.len; i++) {
         if (rules->roots_indexed)
@@ -344,8 +343,8 @@ int rf_policy_load(const rf_load_options *opts, rf_policy **out, rf_error *err) 
     if (rc < 0)
         goto out;
     if (opts->policy_file) {
-        rc = rf_path_expand_resolve(opts->policy_file, s.cwd, s.home, "policy_file",
-                                    &s.policy_file, err);
+        rc = rf_path_expand_resolve(opts->policy_file, s.cwd, s.home, "policy_file", &s.policy_file,
+                                    err);
         if (rc == 0)
             rc = read_policy_file(s.policy_file, "policy_file", &text, &len, NULL, err);
         if (rc == 0 && !(s.policy_dir = dir_of(s.policy_file)))

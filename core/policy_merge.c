@@ -69,7 +69,8 @@ static int check_writable_root(const rf_merge_input *in, const char *root, const
                                rf_error *err) {
     rf_quoted q, qh;
     if (strcmp(root, "/") == 0)
-        return rf_fail_policy(err, field, "%s is the root folder: it would make every file writable",
+        return rf_fail_policy(err, field,
+                              "%s is the root folder: it would make every file writable",
                               rf_quote(&q, root));
     /* The home folder holds shell startup files and credentials: writing
      * there would let a command persist code that runs outside the sandbox. */
@@ -86,10 +87,9 @@ static int check_writable_root(const rf_merge_input *in, const char *root, const
                 return 0;
         char allowed[512];
         allowance_text(allowance, allowed, sizeof allowed);
-        return rf_fail_policy(err, field,
-                              "%s is outside the managed allowance [%s] (managed policy %s)",
-                              rf_quote(&q, root), allowed,
-                              rf_quote(&qh, in->managed_file ? in->managed_file : "?"));
+        return rf_fail_policy(
+            err, field, "%s is outside the managed allowance [%s] (managed policy %s)",
+            rf_quote(&q, root), allowed, rf_quote(&qh, in->managed_file ? in->managed_file : "?"));
     }
     return 0;
 }
@@ -101,8 +101,7 @@ static int from_origin(int rc, rf_error *err, const char *origin, const char *pa
     rf_quoted q;
     size_t n = strlen(err->message);
     if (path)
-        snprintf(err->message + n, sizeof err->message - n, " (%s %s)", origin,
-                 rf_quote(&q, path));
+        snprintf(err->message + n, sizeof err->message - n, " (%s %s)", origin, rf_quote(&q, path));
     else
         snprintf(err->message + n, sizeof err->message - n, " (%s)", origin);
     return rc;
@@ -126,8 +125,9 @@ static int merge_roots(const rf_merge_input *in, rf_policy *out, rf_error *err) 
     if (out->workspace_source == RF_SRC_USER)
         rc = from_origin(rc, err, "in policy file", in->policy_file);
     else if (out->workspace_source == RF_SRC_DEFAULT)
-        rc = from_origin(rc, err, "the default workspace is the current folder; choose one with "
-                                  "--workspace",
+        rc = from_origin(rc, err,
+                         "the default workspace is the current folder; choose one with "
+                         "--workspace",
                          NULL);
     if (rc < 0)
         return rc;

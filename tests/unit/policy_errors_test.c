@@ -18,10 +18,10 @@ typedef struct error_case {
     const char *managed_json; /* written to ROOT/policies/managed.json; NULL: none */
     const char *managed_path; /* load this managed path instead */
     const char *flag_workspace, *flag_allow, *flag_network, *flag_backend, *flag_require;
-    const char *cwd;          /* options.cwd (may use @ROOT@); NULL: ROOT/ws */
+    const char *cwd; /* options.cwd (may use @ROOT@); NULL: ROOT/ws */
     const char *want_field;
-    const char *want_text;   /* a substring of the message (may use @ROOT@) */
-    const char *want_text2;  /* another one, or NULL */
+    const char *want_text;  /* a substring of the message (may use @ROOT@) */
+    const char *want_text2; /* another one, or NULL */
 } error_case;
 
 static const error_case cases[] = {
@@ -99,8 +99,9 @@ static const error_case cases[] = {
      .want_field = "protected[0]", .want_text = "contains \"..\""},
     {"protected name empty", .user_json = "{\"version\": 1, \"protected\": [\".git\", \"\"]}",
      .want_field = "protected[1]", .want_text = "empty string"},
-    {"protected name naming the root itself", .user_json = "{\"version\": 1, \"protected\": [\"./\"]}",
-     .want_field = "protected[0]", .want_text = "the writable root itself"},
+    {"protected name naming the root itself",
+     .user_json = "{\"version\": 1, \"protected\": [\"./\"]}", .want_field = "protected[0]",
+     .want_text = "the writable root itself"},
     {"protected name as a home path", .user_json = "{\"version\": 1, \"protected\": [\"~/.ssh\"]}",
      .want_field = "protected[0]", .want_text = "home path"},
     /* ---- paths ---- */

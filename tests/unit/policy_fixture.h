@@ -114,7 +114,7 @@ static __attribute__((unused)) void fx_setup(void) {
         fx_die("mkdtemp");
     if (!realpath(tmpl, fx_root))
         fx_die("realpath");
-    const char *dirs[] = {"home",  "home/.ssh", "home/proj", "ws",       "ws/sub",
+    const char *dirs[] = {"home",  "home/.ssh", "home/proj", "ws",           "ws/sub",
                           "other", "outside",   "policies",  "policies/proj"};
     for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
         fx_mkdir(dirs[i]);
@@ -126,7 +126,8 @@ static __attribute__((unused)) void fx_setup(void) {
     fx_write_abs(fx_path("file.txt"), "not a folder\n", 0);
 }
 
-static __attribute__((unused)) int fx_remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
+static __attribute__((unused)) int fx_remove_one(const char *path, const struct stat *st, int flag,
+                                                 struct FTW *ftw) {
     (void)st;
     (void)ftw;
     if ((flag == FTW_DP ? rmdir(path) : unlink(path)) != 0)
@@ -142,7 +143,8 @@ static __attribute__((unused)) void fx_teardown(void) {
 /* A fingerprint of the tree (names, types, sizes, mtimes) to prove that a
  * load changed nothing. */
 static unsigned long long fx_fingerprint_acc;
-static __attribute__((unused)) int fx_fingerprint_one(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
+static __attribute__((unused)) int fx_fingerprint_one(const char *path, const struct stat *st,
+                                                      int flag, struct FTW *ftw) {
     (void)flag;
     (void)ftw;
     unsigned long long h = fx_fingerprint_acc ^ 1469598103934665603ULL;

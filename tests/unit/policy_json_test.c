@@ -13,8 +13,8 @@
 #include "tests/unit/policy_fixture.h"
 
 static const char *const key_order[] = {
-    "version",  "policy_file", "managed_file", "workspace", "writable_roots", "protected",
-    "deny_read", "network",    "tmp",          "env",       "backend",        "require",
+    "version",   "policy_file", "managed_file", "workspace", "writable_roots", "protected",
+    "deny_read", "network",     "tmp",          "env",       "backend",        "require",
 };
 
 static rf_policy *load(const char *user, const char *managed) {
@@ -72,10 +72,10 @@ static void test_with_and_without_sources(void) {
         "{\"version\": 1, \"workspace\": \"@ROOT@/ws\", \"writable_roots\": [\"@ROOT@/other\"],"
         " \"protected\": [\".git\"], \"backend\": \"none\","
         " \"env\": {\"set\": {\"A\": \"1\"}}}"));
-    char *managed = strdup(fx_policy(
-        "policies/managed.json",
-        "{\"version\": 1, \"network\": \"off\", \"protected\": [\".corp\"],"
-        " \"require\": [\"writes\"], \"env\": {\"set\": {\"CORP\": \"yes\"}}}"));
+    char *managed =
+        strdup(fx_policy("policies/managed.json",
+                         "{\"version\": 1, \"network\": \"off\", \"protected\": [\".corp\"],"
+                         " \"require\": [\"writes\"], \"env\": {\"set\": {\"CORP\": \"yes\"}}}"));
     rf_policy *policy = load(user, managed);
     if (!policy)
         return;
@@ -90,7 +90,8 @@ static void test_with_and_without_sources(void) {
         const cJSON *root = pass ? w : p;
         size_t i = 0;
         for (const cJSON *e = root->child; e; e = e->next, i++)
-            CHECK(i < sizeof key_order / sizeof key_order[0] && strcmp(e->string, key_order[i]) == 0,
+            CHECK(i < sizeof key_order / sizeof key_order[0] &&
+                      strcmp(e->string, key_order[i]) == 0,
                   "pass %d: key %zu is %s, want %s", pass, i, e->string,
                   i < sizeof key_order / sizeof key_order[0] ? key_order[i] : "(none)");
         CHECK(i == sizeof key_order / sizeof key_order[0], "pass %d: %zu keys", pass, i);
@@ -114,8 +115,7 @@ static void test_with_and_without_sources(void) {
             pn = at(p, c->key, c->index);
             wn = at(w, c->key, c->index);
         }
-        CHECK_STR_EQ(str(pn), want, "plain %s[%d]%s", c->key, c->index,
-                     c->member ? c->member : "");
+        CHECK_STR_EQ(str(pn), want, "plain %s[%d]%s", c->key, c->index, c->member ? c->member : "");
         CHECK_STR_EQ(str(at(wn, "value", -1)), want, "sourced %s value", c->key);
         CHECK_STR_EQ(str(at(wn, "source", -1)), c->source, "sourced %s[%d] source", c->key,
                      c->index);
@@ -146,11 +146,11 @@ static void test_with_and_without_sources(void) {
 /* The plain form, minus the two file keys, is itself a valid policy that
  * normalizes to the same thing. */
 static void test_round_trip(void) {
-    char *user = strdup(fx_policy(
-        "policies/proj/p.json",
-        "{\"version\": 1, \"writable_roots\": [\"../../other\", \"@ROOT@/ws/link_out\"],"
-        " \"deny_read\": [\"~/x\"], \"tmp\": \"shared\", \"env\": {\"scrub\": [\"Q_*\"]},"
-        " \"require\": [\"deny_read\", \"writes\"]}"));
+    char *user = strdup(
+        fx_policy("policies/proj/p.json",
+                  "{\"version\": 1, \"writable_roots\": [\"../../other\", \"@ROOT@/ws/link_out\"],"
+                  " \"deny_read\": [\"~/x\"], \"tmp\": \"shared\", \"env\": {\"scrub\": [\"Q_*\"]},"
+                  " \"require\": [\"deny_read\", \"writes\"]}"));
     rf_policy *first = load(user, NULL);
     char *text = first ? rf_policy_to_json(first, false) : NULL;
     cJSON *doc = text ? cJSON_Parse(text) : NULL;

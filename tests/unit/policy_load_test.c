@@ -41,26 +41,25 @@ typedef struct load_case {
 } load_case;
 
 static const load_case cases[] = {
-    {"defaults only",
-     .expects = {{"workspace", "@ROOT@/ws", D},
-                 {"first:writable_roots", "@ROOT@/ws", D},
-                 {"count:writable_roots", "1", ANY},
-                 {"protected", ".git", D},
-                 {"protected", ".codex", D},
-                 {"protected", ".agents", D},
-                 {"protected", ".ringfence", D},
-                 {"count:protected", "4", ANY},
-                 {"deny_read", "@ROOT@/home/.ssh", D},
-                 {"deny_read", "@ROOT@/home/.aws", D},
-                 {"deny_read", "@ROOT@/home/.gnupg", D},
-                 {"deny_read", "@ROOT@/home/.config/gcloud", D},
-                 {"deny_read", "@ROOT@/home/.kube", D},
-                 {"deny_read", "@ROOT@/home/.docker", D},
-                 {"network", "off", D},
-                 {"tmp", "private", D},
-                 {"backend", "auto", D},
-                 {"count:env.set", "0", ANY},
-                 {"count:require", "0", ANY}}},
+    {"defaults only", .expects = {{"workspace", "@ROOT@/ws", D},
+                                  {"first:writable_roots", "@ROOT@/ws", D},
+                                  {"count:writable_roots", "1", ANY},
+                                  {"protected", ".git", D},
+                                  {"protected", ".codex", D},
+                                  {"protected", ".agents", D},
+                                  {"protected", ".ringfence", D},
+                                  {"count:protected", "4", ANY},
+                                  {"deny_read", "@ROOT@/home/.ssh", D},
+                                  {"deny_read", "@ROOT@/home/.aws", D},
+                                  {"deny_read", "@ROOT@/home/.gnupg", D},
+                                  {"deny_read", "@ROOT@/home/.config/gcloud", D},
+                                  {"deny_read", "@ROOT@/home/.kube", D},
+                                  {"deny_read", "@ROOT@/home/.docker", D},
+                                  {"network", "off", D},
+                                  {"tmp", "private", D},
+                                  {"backend", "auto", D},
+                                  {"count:env.set", "0", ANY},
+                                  {"count:require", "0", ANY}}},
     {"a user file: relative paths against its folder, ~, symlinks, duplicates",
      .user_json = "{\"version\": 1, \"workspace\": \"../../ws\","
                   " \"writable_roots\": [\"../../other\", \"~/proj\", \"@ROOT@/ws/link_out\","
@@ -120,8 +119,7 @@ static const load_case cases[] = {
      .expects = {{"network", "off", M}}},
     {"managed network on is a baseline the user may tighten",
      .user_json = "{\"version\": 1, \"network\": \"off\"}",
-     .managed_json = "{\"version\": 1, \"network\": \"on\"}",
-     .expects = {{"network", "off", U}}},
+     .managed_json = "{\"version\": 1, \"network\": \"on\"}", .expects = {{"network", "off", U}}},
     {"managed network on applies when the user says nothing",
      .managed_json = "{\"version\": 1, \"network\": \"on\"}", .expects = {{"network", "on", M}}},
     {"managed tmp private wins", .user_json = "{\"version\": 1, \"tmp\": \"shared\"}",
@@ -180,13 +178,15 @@ static const load_case cases[] = {
      .managed_json = "{\"version\": 1, \"backend\": \"auto\"}",
      .expects = {{"backend", "none", U}}},
     {"allowance: roots inside it pass (the allowance itself may contain home)",
-     .user_json = "{\"version\": 1, \"writable_roots\": [\"@ROOT@/other\", \"@ROOT@/ws/link_out\"]}",
+     .user_json =
+         "{\"version\": 1, \"writable_roots\": [\"@ROOT@/other\", \"@ROOT@/ws/link_out\"]}",
      .managed_json = "{\"version\": 1, \"writable_roots\": [\"@ROOT@\"]}",
      .expects = {{"writable_roots", "@ROOT@/other", U},
                  {"writable_roots", "@ROOT@/outside", U},
                  {"count:writable_roots", "3", ANY}}},
     {"allowance: entries are resolved too (a link in the allowance names its target)",
-     .managed_json = "{\"version\": 1, \"writable_roots\": [\"@ROOT@/ws/link_out\", \"/nonexistent\"]}",
+     .managed_json =
+         "{\"version\": 1, \"writable_roots\": [\"@ROOT@/ws/link_out\", \"/nonexistent\"]}",
      .flag_workspace = "@ROOT@/outside",
      .expects = {{"workspace", "@ROOT@/outside", F}, {"count:writable_roots", "1", ANY}}},
 };
@@ -252,7 +252,9 @@ static void check_expect(const char *reason, const rf_policy *p, const expect *e
         char count[32];
         const rf_list *list = list_named(p, e->key + 6);
         snprintf(count, sizeof count, "%zu",
-                 strcmp(e->key + 6, "require") == 0 ? require_count : list ? list->len : 0);
+                 strcmp(e->key + 6, "require") == 0 ? require_count
+                 : list                             ? list->len
+                                                    : 0);
         CHECK_STR_EQ(count, want, "%s: %s", reason, e->key);
         free(want);
         return;
@@ -267,8 +269,7 @@ static void check_expect(const char *reason, const rf_policy *p, const expect *e
     }
     CHECK_STR_EQ(got, want, "%s: %s", reason, e->key);
     if (e->source != ANY)
-        CHECK(source == e->source, "%s: %s source %d, want %d", reason, e->key, source,
-              e->source);
+        CHECK(source == e->source, "%s: %s source %d, want %d", reason, e->key, source, e->source);
     free(want);
 }
 
@@ -378,14 +379,13 @@ static void test_home_env_and_linked_file(void) {
 /* A relative policy_file is found from options->cwd. */
 static void test_relative_policy_file(void) {
     fx_policy("ws/.ringfence.json", "{\"version\": 1, \"tmp\": \"shared\"}");
-    rf_load_options opts = {.policy_file = ".ringfence.json",
-                            .cwd = fx_path("ws"),
-                            .home = fx_path("home")};
+    rf_load_options opts = {
+        .policy_file = ".ringfence.json", .cwd = fx_path("ws"), .home = fx_path("home")};
     rf_policy *policy = NULL;
     rf_error err;
     int rc = rf_policy_load(&opts, &policy, &err);
-    CHECK(rc == 0 && policy && policy->tmp == RF_TMP_SHARED, "relative policy file: rc %d (%s)",
-          rc, err.message);
+    CHECK(rc == 0 && policy && policy->tmp == RF_TMP_SHARED, "relative policy file: rc %d (%s)", rc,
+          err.message);
     rf_policy_free(policy);
     unlink(fx_path("ws/.ringfence.json"));
 }
