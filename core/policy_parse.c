@@ -405,6 +405,27 @@ static void line_column(const char *text, size_t offset, size_t *line, size_t *c
     }
 }
 
+/* Offset of the first "\u0000" escape inside a JSON string, or `len`.  cJSON
+ * would silently cut the string there, so "/proj\u0000/../.." would read as
+ * "/proj" to ringfence and as something else to a reviewer. */
+static size_t find_escaped_nul(const char *text, size_t len) {
+    bool in_string = false;
+    for (size_t i = 0; i < len; i++) {
+        if (!in_string) {
+            in_string = text[i] == '"';
+            continue;
+        }
+        if (text[i] == '"') {
+            in_string = false;
+        } else if (text[i] == '\\' && i + 1 < len) {
+            if (text[i + 1] == 'u' && i + 5 < len && memcmp(text + i + 2, "0000", 4) == 0)
+                return i;
+            i++; /* the escaped character */
+        }
+    }
+    return len;
+}
+
 int rf_policy_parse_buffer(const char *text, size_t len, rf_policy_kind kind, rf_raw_policy *out,
                            rf_error *err) {
     char *copy = NULL;
@@ -420,6 +441,15 @@ int rf_policy_parse_buffer(const char *text, size_t len, rf_policy_kind kind, rf
         size_t line, column;
         line_column(text, (size_t)(nul - text), &line, &column);
         return rf_fail_policy(err, "(json)", "NUL byte at line %zu, column %zu", line, column);
+    }
+    size_t escaped_nul = find_escaped_nul(text, len);
+    if (escaped_nul < len) {
+        size_t line, column;
+        line_column(text, escaped_nul, &line, &column);
+        return rf_fail_policy(err, "(json)",
+                              "\"\\u0000\" at line %zu, column %zu: NUL is not "
+                              "allowed in a string",
+                              line, column);
     }
     copy = malloc(len + 1);
     if (!copy)

@@ -30,7 +30,7 @@ typedef struct expect {
     int source;        /* rf_source, ABSENT or ANY */
 } expect;
 
-#define MAX_EXPECT 24
+#define MAX_EXPECT 32
 
 typedef struct load_case {
     const char *reason;
@@ -68,7 +68,8 @@ static const load_case cases[] = {
                   " \"deny_read\": [\"secret.txt\", \"~/missing/../.netrc\","
                   "   \"@ROOT@/ws/link_out/nothere/x\", \"~/.ssh\"],"
                   " \"network\": \"on\", \"tmp\": \"shared\","
-                  " \"env\": {\"scrub\": [\"MY_*\"], \"set\": {\"A\": \"1\", \"EMPTY\": \"\"}},"
+                  " \"env\": {\"scrub\": [\"MY_*\"],"
+                  "   \"set\": {\"A\": \"1\", \"EMPTY\": \"\", \"LIT\": \"\\\\u0000\"}},"
                   " \"backend\": \"none\", \"require\": [\"writes\", \"network\", \"writes\"]}",
      .expects = {{"workspace", "@ROOT@/ws", U},
                  {"first:writable_roots", "@ROOT@/ws", U},
@@ -90,6 +91,7 @@ static const load_case cases[] = {
                  {"env.scrub", "*_TOKEN", D},
                  {"env.set", "A=1", U},
                  {"env.set", "EMPTY=", U},
+                 {"env.set", "LIT=\\u0000", U},
                  {"backend", "none", U},
                  {"require", "writes", U},
                  {"require", "network", U},
