@@ -2,7 +2,8 @@
  * audit.c — the audit log: where it lives, where it may not live, and one JSON
  * line per event, appended with a single write(2).
  *
- * Cleanup idiom: `goto out` with one exit per function.
+ * Cleanup idiom: a function that holds memory or a descriptor releases it
+ * at a single `out:` label; functions holding nothing return early.
  */
 #include "core/audit.h"
 
@@ -155,11 +156,13 @@ int rf_audit_check_location(const char *path, const rf_policy *policy, rf_error 
         /* A log the sandboxed command can write is a log it can rewrite:
          * tampering with the record of what it did. */
         if (rf_path_within(resolved, root)) {
+            bool same = strcmp(path, resolved) == 0;
             rc = rf_fail(err, -EPERM,
-                         "audit log %s (resolved: %s) lies inside the writable root %s, where "
-                         "the sandboxed command could rewrite it; set XDG_STATE_HOME or the "
-                         "audit path to a folder outside every writable root",
-                         path, resolved, root);
+                         "audit log %s%s%s%s lies inside the writable root %s, where the "
+                         "sandboxed command could rewrite it; set XDG_STATE_HOME or the audit "
+                         "path to a folder outside every writable root",
+                         path, same ? "" : " (resolved: ", same ? "" : resolved, same ? "" : ")",
+                         root);
             break;
         }
     }

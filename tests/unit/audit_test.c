@@ -21,10 +21,10 @@
 static char base[PATH_MAX]; /* resolved temp folder of this test */
 
 static char *pathf(const char *fmt, const char *a) {
-    static char bufs[8][PATH_MAX];
+    static char bufs[8][2 * PATH_MAX];
     static int next;
     char *b = bufs[next++ % 8];
-    snprintf(b, PATH_MAX, fmt, base, a ? a : "");
+    snprintf(b, sizeof bufs[0], fmt, base, a ? a : "");
     return b;
 }
 

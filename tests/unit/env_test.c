@@ -187,7 +187,7 @@ static void test_shims_only_when_off(void) {
         {"SSH_AUTH_SOCK", NULL, "agent socket gone"},
         {"DBUS_SESSION_BUS_ADDRESS", NULL, "session bus gone"},
     };
-    rf_error err;
+    rf_error err = {0};
     /* DBUS_SESSION_BUS_ADDRESS is in the default scrub too; build without a
      * scrub list here so that only the shims can remove it. */
     rf_env_spec spec = {.parent = parent};
