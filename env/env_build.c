@@ -11,8 +11,8 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
-#include <sys/types.h>
 
 #include "core/error.h"
 #include "env/env.h"
@@ -41,11 +41,13 @@ static bool entry_has_name(const char *entry, const char *name, size_t len) {
     return strncmp(entry, name, len) == 0 && entry[len] == '=';
 }
 
-static ssize_t vec_find(const env_vec *vec, const char *name, size_t len) {
+#define NOT_FOUND SIZE_MAX
+
+static size_t vec_find(const env_vec *vec, const char *name, size_t len) {
     for (size_t i = 0; i < vec->len; i++)
         if (entry_has_name(vec->v[i], name, len))
-            return (ssize_t)i;
-    return -1;
+            return i;
+    return NOT_FOUND;
 }
 
 static int vec_init(env_vec *vec) {
@@ -75,8 +77,8 @@ static int vec_append(env_vec *vec, char *entry) {
 /* Takes ownership of `entry` ("NAME=VALUE"): replaces the variable of that name
  * or appends it. */
 static int vec_put(env_vec *vec, char *entry) {
-    ssize_t i = vec_find(vec, entry, name_length(entry));
-    if (i >= 0) {
+    size_t i = vec_find(vec, entry, name_length(entry));
+    if (i != NOT_FOUND) {
         free(vec->v[i]);
         vec->v[i] = entry;
         return 0;
@@ -88,11 +90,11 @@ static int vec_put(env_vec *vec, char *entry) {
 }
 
 static void vec_remove(env_vec *vec, const char *name) {
-    ssize_t i = vec_find(vec, name, strlen(name));
-    if (i < 0)
+    size_t i = vec_find(vec, name, strlen(name));
+    if (i == NOT_FOUND)
         return;
     free(vec->v[i]);
-    memmove(&vec->v[i], &vec->v[i + 1], (vec->len - (size_t)i) * sizeof *vec->v);
+    memmove(&vec->v[i], &vec->v[i + 1], (vec->len - i) * sizeof *vec->v);
     vec->len--;
 }
 
@@ -138,7 +140,7 @@ static int copy_parent(const rf_env_spec *spec, env_vec *vec, rf_error *err) {
          * the first, but a program that reads the last one (or builds a map in
          * which the last wins) would see a value nobody checked — a scrubbed
          * token or a live proxy smuggled in behind an innocent first copy. */
-        if (vec_find(vec, *p, len) >= 0)
+        if (vec_find(vec, *p, len) != NOT_FOUND)
             continue;
         char *copy = strdup(*p);
         if (!copy || vec_append(vec, copy) < 0) {
@@ -256,8 +258,8 @@ static int prepend_denybin(const rf_env_spec *spec, env_vec *vec, rf_error *err)
                        "putting the denybin folder '%s' on PATH: it must be an absolute path "
                        "without ':'",
                        dir);
-    ssize_t i = vec_find(vec, "PATH", 4);
-    const char *old = i >= 0 ? vec->v[i] + 5 : "";
+    size_t i = vec_find(vec, "PATH", 4);
+    const char *old = i != NOT_FOUND ? vec->v[i] + 5 : "";
     /* An empty PATH (or none) would become "DIR:", whose empty entry means the
      * current directory: fall back to the system folders instead. */
     if (old[0] == '\0')

@@ -272,6 +272,45 @@ static void test_records(void) {
     free_lines(lines, n);
 }
 
+/* argv bytes that are not UTF-8 become U+FFFD, valid text is kept as is. */
+static void test_utf8(void) {
+    static const struct {
+        const char *in, *want, *reason;
+    } cases[] = {
+        {"plain", "plain", "ASCII"},
+        {"caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80", "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80",
+         "2-, 3- and 4-byte sequences"},
+        {"a\xFF" "b", "a\xEF\xBF\xBD" "b", "a byte that never starts a sequence"},
+        {"\xC0\xAF", "\xEF\xBF\xBD\xEF\xBF\xBD", "an overlong '/'"},
+        {"\xED\xA0\x80", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD", "a UTF-16 surrogate"},
+        {"\xF4\x90\x80\x80", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD",
+         "beyond U+10FFFF"},
+        {"x\xE2\x82", "x\xEF\xBF\xBD\xEF\xBF\xBD", "a sequence cut short by the end"},
+        {"tab\tnl\n", "tab\tnl\n", "control characters are JSON-escaped, not replaced"},
+    };
+    const char *log = pathf("%s/utf8/audit.jsonl", NULL);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *argv[] = {(char *)cases[i].in, NULL};
+        rf_audit_start start = {.run_id = "u", .backend = "b", .argv = argv, .cwd = "/"};
+        rf_error err = {0};
+        CHECK(rf_audit_run_start(log, &start, &err) == 0, "%s: %s", cases[i].reason, err.message);
+    }
+    char **lines;
+    size_t n = read_lines(log, &lines);
+    CHECK(n == sizeof cases / sizeof cases[0], "one line per case, got %zu", n);
+    for (size_t i = 0; i < n && i < sizeof cases / sizeof cases[0]; i++) {
+        cJSON *o = parse_line(lines[i]);
+        const cJSON *a = o ? cJSON_GetObjectItemCaseSensitive(o, "argv") : NULL;
+        const cJSON *first = cJSON_IsArray(a) ? cJSON_GetArrayItem(a, 0) : NULL;
+        CHECK_STR_EQ(cJSON_IsString(first) ? first->valuestring : NULL, cases[i].want, "%s",
+                     cases[i].reason);
+        CHECK(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(o, "guarantees")),
+              "no guarantee table: null");
+        cJSON_Delete(o);
+    }
+    free_lines(lines, n);
+}
+
 /* Prepares a hostile log location; returns false when it cannot on this machine. */
 typedef bool (*plant_fn)(const char *path);
 
@@ -450,6 +489,7 @@ int main(void) {
     test_default_path();
     test_location();
     test_records();
+    test_utf8();
     test_refusals();
     test_sha256();
     test_concurrency();
