@@ -75,99 +75,148 @@ int rf_audit_default_path(char **out, rf_error *err) {
     return *out ? 0 : rf_fail_errno(err, ENOMEM, "building the audit log path");
 }
 
-/* `path` made absolute, with the longest existing ancestor of its parent
- * folder resolved by realpath (symlinks followed) and the rest appended
- * as-is.  The part that does not exist yet cannot be a symlink; ".." in it
- * is refused because it could climb back through a resolved link. */
-static int resolve_log_path(const char *path, char **out, rf_error *err) {
-    int rc = 0;
-    char *abs = NULL, *probe = NULL, *real = NULL;
-    *out = NULL;
-    if (path[0] == '/') {
-        abs = strdup(path);
-    } else {
-        char cwd[PATH_MAX];
-        if (!getcwd(cwd, sizeof cwd)) {
-            rc = rf_fail_errno(err, errno, "resolving the audit log path %s: getcwd", path);
-            goto out;
-        }
-        abs = path_join(cwd, path);
+/* The writable root that contains `path`, or NULL. */
+static const char *root_containing(const rf_policy *policy, const char *path) {
+    for (size_t i = 0; i < policy->writable_roots.len; i++)
+        if (rf_path_within(path, policy->writable_roots.items[i].value))
+            return policy->writable_roots.items[i].value;
+    return NULL;
+}
+
+/* `path` as an absolute path (malloc'd). */
+static char *absolute(const char *path) {
+    if (path[0] == '/')
+        return strdup(path);
+    char cwd[PATH_MAX];
+    return getcwd(cwd, sizeof cwd) ? path_join(cwd, path) : NULL;
+}
+
+#define MAX_LINKS 40 /* as the kernel's own limit on symlinks in one lookup */
+
+/*
+ * Walks `path` one component at a time, following symlinks as the kernel
+ * would, and refuses it when any step — a folder, a symlink, or the final
+ * name — lies inside a writable root.  Checking only the resolved end would
+ * not do: a symlink or folder inside a root that leads out of it passes the
+ * check before the run, and the sandboxed command can re-point or rename it
+ * before run.end is written, steering the record into the workspace.
+ * Components that do not exist yet are taken as written; ".." among them is
+ * refused, since nothing resolves it.
+ */
+static int walk_log_path(const char *path, const rf_policy *policy, rf_error *err) {
+    int rc = 0, links = 0;
+    char *current = NULL, *candidate = NULL, *target = NULL;
+    char *pending = absolute(path); /* what is left to walk */
+    if (!pending) {
+        rc = rf_fail_errno(err, errno ? errno : ENOMEM,
+                           "making the audit log path %s absolute", path);
+        goto out;
     }
-    if (!abs) {
+    current = calloc(1, PATH_MAX); /* resolved so far; "" is "/" */
+    candidate = malloc(PATH_MAX);
+    target = malloc(PATH_MAX);
+    if (!current || !candidate || !target) {
         rc = rf_fail_errno(err, ENOMEM, "resolving the audit log path %s", path);
         goto out;
     }
-    char *slash = strrchr(abs, '/');
-    if (!slash[1] || strcmp(slash + 1, ".") == 0 || strcmp(slash + 1, "..") == 0) {
-        rc = rf_fail(err, -EINVAL, "audit log path %s does not name a file", path);
-        goto out;
-    }
-    /* Walk up from the parent folder to the first ancestor that exists. */
-    probe = strdup(abs);
-    if (!probe) {
-        rc = rf_fail_errno(err, ENOMEM, "resolving the audit log path %s", path);
-        goto out;
-    }
-    size_t cut = (size_t)(slash - abs);
-    for (;;) {
-        probe[cut] = '\0';
-        real = realpath(cut ? probe : "/", NULL);
-        if (real)
+    const char *next = pending;
+    bool missing = false; /* a component did not exist: the rest is new */
+    while (*next) {
+        while (*next == '/')
+            next++;
+        if (!*next)
             break;
-        if (errno != ENOENT) {
-            rc = rf_fail_errno(err, errno, "resolving the audit log folder %s", probe);
+        size_t len = strcspn(next, "/");
+        const char *comp = next;
+        next += len;
+        if (len == 1 && comp[0] == '.')
+            continue;
+        if (len == 2 && comp[0] == '.' && comp[1] == '.') {
+            if (missing) {
+                rc = rf_fail(err, -EINVAL,
+                             "audit log path %s: '..' below the missing folder %s is not "
+                             "accepted",
+                             path, current);
+                goto out;
+            }
+            char *slash = strrchr(current, '/');
+            if (slash)
+                *slash = '\0';
+            continue;
+        }
+        if (strlen(current) + 1 + len >= PATH_MAX) {
+            rc = rf_fail(err, -ENAMETOOLONG, "resolving the audit log path %s: too long", path);
             goto out;
         }
-        char *up = strrchr(probe, '/');
-        cut = (size_t)(up - probe);
+        size_t at = strlen(current);
+        memcpy(candidate, current, at);
+        candidate[at] = '/';
+        memcpy(candidate + at + 1, comp, len);
+        candidate[at + 1 + len] = '\0';
+        const char *root = root_containing(policy, candidate);
+        if (root) {
+            /* A log the sandboxed command can write, or a path it can re-point, is a
+             * log it can rewrite: tampering with the record of what it did. */
+            rc = rf_fail(err, -EPERM,
+                         "audit log %s: its path reaches %s, inside the writable root %s, where "
+                         "the sandboxed command could rewrite the log or re-point the path; "
+                         "set XDG_STATE_HOME or the audit path to a folder outside every "
+                         "writable root",
+                         path, candidate, root);
+            goto out;
+        }
+        struct stat st;
+        if (missing || lstat(candidate, &st) < 0) {
+            if (!missing && errno != ENOENT) {
+                rc = rf_fail_errno(err, errno, "resolving the audit log path %s at %s", path,
+                                   candidate);
+                goto out;
+            }
+            missing = true;
+            memcpy(current, candidate, strlen(candidate) + 1);
+            continue;
+        }
+        if (!S_ISLNK(st.st_mode)) {
+            memcpy(current, candidate, strlen(candidate) + 1);
+            continue;
+        }
+        if (++links > MAX_LINKS) {
+            rc = rf_fail(err, -ELOOP, "resolving the audit log path %s: more than %d symlinks",
+                         path, MAX_LINKS);
+            goto out;
+        }
+        ssize_t n = readlink(candidate, target, PATH_MAX - 1);
+        if (n < 0) {
+            rc = rf_fail_errno(err, errno, "reading the symlink %s on the audit log path %s",
+                               candidate, path);
+            goto out;
+        }
+        target[n] = '\0';
+        /* Continue with the link's target followed by what was left. */
+        char *rest = malloc((size_t)n + 1 + strlen(next) + 1);
+        if (!rest) {
+            rc = rf_fail_errno(err, ENOMEM, "resolving the audit log path %s", path);
+            goto out;
+        }
+        sprintf(rest, "%s/%s", target, next);
+        free(pending);
+        pending = rest;
+        next = pending;
+        if (target[0] == '/')
+            current[0] = '\0';
     }
-    const char *rest = abs + cut; /* "" or "/missing/.../audit.jsonl" */
-    if (strstr(rest, "/../") || strstr(rest, "/./")) {
-        rc = rf_fail(err, -EINVAL,
-                     "audit log path %s: '.' or '..' below the existing folder %s is not "
-                     "accepted",
-                     path, real);
-        goto out;
-    }
-    size_t n = strlen(real);
-    *out = malloc(n + strlen(rest) + 1);
-    if (!*out) {
-        rc = rf_fail_errno(err, ENOMEM, "resolving the audit log path %s", path);
-        goto out;
-    }
-    memcpy(*out, real, n + 1);
-    if (n == 1 && rest[0] == '/')
-        (*out)[0] = '\0'; /* "/" + "/x" */
-    strcat(*out, rest);
 out:
-    free(abs);
-    free(probe);
-    free(real);
+    free(pending);
+    free(current);
+    free(candidate);
+    free(target);
     return rc;
 }
 
 int rf_audit_check_location(const char *path, const rf_policy *policy, rf_error *err) {
-    char *resolved = NULL;
-    int rc = resolve_log_path(path, &resolved, err);
-    if (rc < 0)
-        return rc;
-    for (size_t i = 0; i < policy->writable_roots.len; i++) {
-        const char *root = policy->writable_roots.items[i].value;
-        /* A log the sandboxed command can write is a log it can rewrite:
-         * tampering with the record of what it did. */
-        if (rf_path_within(resolved, root)) {
-            bool same = strcmp(path, resolved) == 0;
-            rc = rf_fail(err, -EPERM,
-                         "audit log %s%s%s%s lies inside the writable root %s, where the "
-                         "sandboxed command could rewrite it; set XDG_STATE_HOME or the audit "
-                         "path to a folder outside every writable root",
-                         path, same ? "" : " (resolved: ", same ? "" : resolved, same ? "" : ")",
-                         root);
-            break;
-        }
-    }
-    free(resolved);
-    return rc;
+    if (!path[0])
+        return rf_fail(err, -EINVAL, "the audit log path is empty");
+    return walk_log_path(path, policy, err);
 }
 
 /* ---- opening the log -------------------------------------------------------- */

@@ -92,6 +92,12 @@ static void test_location(void) {
         {"%s/link-to-ws/new/audit.jsonl", -EPERM, "a symlink above missing folders"},
         {"%s/outside/../ws/audit.jsonl", -EPERM, "'..' through existing folders is resolved"},
         {"%s/outside/missing/../../ws/audit.jsonl", -EINVAL, "'..' below a missing folder"},
+        {"%s/ws/link-out/audit.jsonl", -EPERM,
+         "a symlink inside the workspace that leads out could be re-pointed by the command"},
+        {"%s/hop/audit.jsonl", -EPERM, "a chain of links that passes through the workspace"},
+        {"%s/link-to-outside/audit.jsonl", 0, "a symlink outside every root to outside is fine"},
+        {"%s/outside/file/audit.jsonl", -ENOTDIR, "a file in the middle of the path"},
+        {"%s/loop/audit.jsonl", -ELOOP, "a symlink loop"},
         {"%s/ws", -EPERM, "the root itself as a file name"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -484,7 +490,19 @@ int main(void) {
     const char *dirs[] = {"ws", "extra", "outside", "wsx"};
     for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
         CHECK(mkdir(pathf("%s/%s", dirs[i]), 0700) == 0, "mkdir %s", dirs[i]);
-    CHECK(symlink(pathf("%s/ws", NULL), pathf("%s/link-to-ws", NULL)) == 0, "symlink");
+    /* name -> target (relative to the temp folder when it starts without '/') */
+    static const char *const links[][2] = {
+        {"link-to-ws", "ws"},
+        {"ws/link-out", "../outside"},
+        {"hop", "ws/link-out"},
+        {"link-to-outside", "outside"},
+        {"loop", "loop"},
+    };
+    for (size_t i = 0; i < sizeof links / sizeof links[0]; i++)
+        CHECK(symlink(links[i][1], pathf("%s/%s", links[i][0])) == 0, "symlink %s", links[i][0]);
+    int fd = open(pathf("%s/outside/file", NULL), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    CHECK(fd >= 0, "create outside/file");
+    close(fd);
 
     test_default_path();
     test_location();
