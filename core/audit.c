@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <pwd.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -493,7 +494,8 @@ int rf_audit_run_end(const char *path, const rf_audit_end *rec, rf_error *err) {
               (rec->status >= 0 ? cJSON_AddNumberToObject(obj, "status", rec->status) != NULL
                                 : cJSON_AddNullToObject(obj, "status") != NULL) &&
               cJSON_AddNumberToObject(obj, "signal", rec->signal) &&
-              cJSON_AddNumberToObject(obj, "duration_ms", rec->duration_ms) &&
+              /* Microsecond resolution: the clock's noise beyond it only adds digits. */
+              cJSON_AddNumberToObject(obj, "duration_ms", round(rec->duration_ms * 1e3) / 1e3) &&
               cJSON_AddBoolToObject(obj, "timed_out", rec->timed_out);
     return write_record(path, obj, ok, "run.end", err);
 }
