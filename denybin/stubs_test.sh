@@ -93,5 +93,28 @@ extra=$(comm -13 <(printf '%s.cmd\n' "${names[@]}" | sort) <(ls "$windows_dir" |
 check "$([ -z "$extra" ] && echo 0 || echo 1)" "no Windows stub outside the list: $extra"
 check $(($# != ${#names[@]})) "$# stubs declared for ${#names[@]} names"
 
+# The generator refuses names that could inject into a script or escape the folder.
+gen=$(dirname "$list")/gen_stubs.sh
+while IFS='|' read -r want entry reason; do
+    [ -z "$want" ] && continue
+    printf '%b' "$entry" >"$tmp/list"
+    rm -rf "$tmp/gen"
+    sh "$gen" posix "$tmp/list" "$tmp/gen" 2>"$tmp/gen.err"
+    status=$?
+    check $((status != want)) "gen_stubs.sh: $reason: exit $status, want $want ($(cat "$tmp/gen.err"))"
+    if [ "$want" -eq 0 ]; then
+        check "$([ -x "$tmp/gen/ssh" ] && echo 0 || echo 1)" "gen_stubs.sh: $reason: ssh written"
+    fi
+done <<'CASES'
+0|ssh\n# comment\n\nnc\n|plain names, comments and blank lines
+0|ssh|a last line without a newline
+1|a;b\n|a shell metacharacter
+1|../x\n|a path
+1|-rf\n|a leading dash
+1|Ssh\n|upper case
+1|$(id)\n|command substitution
+1|# only a comment\n|a list that names no tool
+CASES
+
 echo "stubs_test: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
