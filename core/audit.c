@@ -109,8 +109,8 @@ static int walk_log_path(const char *path, const rf_policy *policy, rf_error *er
     char *current = NULL, *candidate = NULL, *target = NULL;
     char *pending = absolute(path); /* what is left to walk */
     if (!pending) {
-        rc = rf_fail_errno(err, errno ? errno : ENOMEM,
-                           "making the audit log path %s absolute", path);
+        rc = rf_fail_errno(err, errno ? errno : ENOMEM, "making the audit log path %s absolute",
+                           path);
         goto out;
     }
     current = calloc(1, PATH_MAX); /* resolved so far; "" is "/" */
@@ -287,12 +287,13 @@ static int open_log(const char *path, rf_error *err) {
      * writes into a file of the attacker's choosing.  O_NONBLOCK: a FIFO
      * planted there would otherwise block the run forever (no effect on
      * regular files).  O_NOCTTY: a terminal device must not become ours. */
-    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY,
-                  0600);
+    int fd = open(
+        path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0600);
     if (fd < 0) {
         if (errno == ELOOP)
-            return rf_fail(err, -ELOOP, "opening the audit log %s: it is a symbolic link, "
-                                        "which is refused (it could point anywhere)",
+            return rf_fail(err, -ELOOP,
+                           "opening the audit log %s: it is a symbolic link, "
+                           "which is refused (it could point anywhere)",
                            path);
         return rf_fail_errno(err, errno, "opening the audit log %s", path);
     }
@@ -370,8 +371,11 @@ static char *utf8_clean(const char *s) {
     const unsigned char *p = (const unsigned char *)s;
     char *o = out;
     while (*p) {
-        size_t len = *p < 0x80 ? 1 : (*p >> 5) == 0x6 ? 2 : (*p >> 4) == 0xE ? 3
-                   : (*p >> 3) == 0x1E ? 4 : 0;
+        size_t len = *p < 0x80           ? 1
+                     : (*p >> 5) == 0x6  ? 2
+                     : (*p >> 4) == 0xE  ? 3
+                     : (*p >> 3) == 0x1E ? 4
+                                         : 0;
         bool ok = len > 0;
         for (size_t i = 1; ok && i < len; i++)
             ok = (p[i] & 0xC0) == 0x80;
@@ -503,8 +507,7 @@ int rf_audit_run_end(const char *path, const rf_audit_end *rec, rf_error *err) {
 int rf_audit_policy_error(const char *path, const rf_error *policy_err, const char *policy_file,
                           rf_error *err) {
     cJSON *obj = new_record("policy.error");
-    bool ok = obj &&
-              add_string(obj, "field", policy_err->field[0] ? policy_err->field : NULL) &&
+    bool ok = obj && add_string(obj, "field", policy_err->field[0] ? policy_err->field : NULL) &&
               add_string(obj, "message", policy_err->message) &&
               add_string(obj, "policy_file", policy_file);
     return write_record(path, obj, ok, "policy.error", err);

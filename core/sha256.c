@@ -15,8 +15,7 @@ int rf_sha256_hex(const char *data, size_t len, char out[65], rf_error *err) {
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     if (!ctx)
         return rf_fail_errno(err, ENOMEM, "computing a SHA-256 digest: EVP_MD_CTX_new");
-    if (EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1 ||
-        EVP_DigestUpdate(ctx, data, len) != 1 ||
+    if (EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1 || EVP_DigestUpdate(ctx, data, len) != 1 ||
         EVP_DigestFinal_ex(ctx, digest, &digest_len) != 1 || digest_len != 32) {
         char reason[256];
         ERR_error_string_n(ERR_get_error(), reason, sizeof reason);

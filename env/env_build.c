@@ -10,8 +10,8 @@
  * environment.  Cleanup idiom: `goto out` with one exit.
  */
 #include <errno.h>
-#include <stdlib.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/error.h"
@@ -22,8 +22,8 @@
 #define DENY_SSH_TOKEN "@DENY_SSH@"
 /* GIT_SSH_COMMAND when no denybin folder was given: git appends the host and
  * the remote command, which the inner sh receives as ignored arguments. */
-#define DENY_SSH_FALLBACK                                                                  \
-    "sh -c 'echo \"ringfence: network is off by policy (ssh blocked)\" >&2; exit 1' "      \
+#define DENY_SSH_FALLBACK                                                                          \
+    "sh -c 'echo \"ringfence: network is off by policy (ssh blocked)\" >&2; exit 1' "              \
     "ringfence-ssh"
 
 typedef struct env_vec {

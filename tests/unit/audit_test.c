@@ -123,9 +123,7 @@ static void test_location(void) {
     rf_list_free(&policy.writable_roots);
 }
 
-static cJSON *parse_line(const char *line) {
-    return cJSON_Parse(line);
-}
+static cJSON *parse_line(const char *line) { return cJSON_Parse(line); }
 
 /* Reads every line of `path` (malloc'd array of malloc'd strings). */
 static size_t read_lines(const char *path, char ***out) {
@@ -165,8 +163,7 @@ static bool is_iso_time(const char *s) {
     struct tm tm = {0};
     const char *rest = s ? strptime(s, "%Y-%m-%dT%H:%M:%S", &tm) : NULL;
     return rest && strlen(s) == 24 && rest[0] == '.' && rest[1] >= '0' && rest[1] <= '9' &&
-           rest[2] >= '0' && rest[2] <= '9' && rest[3] >= '0' && rest[3] <= '9' &&
-           rest[4] == 'Z';
+           rest[2] >= '0' && rest[2] <= '9' && rest[3] >= '0' && rest[3] <= '9' && rest[4] == 'Z';
 }
 
 static void check_common(const cJSON *obj, const char *event) {
@@ -198,10 +195,15 @@ static void test_records(void) {
     };
     rf_audit_end ends[] = {
         {.run_id = "0123abcd", .exit_code = 3, .status = 3, .signal = 0, .duration_ms = 12.5},
-        {.run_id = "feed", .exit_code = 137, .status = -1, .signal = 9, .duration_ms = 2000,
+        {.run_id = "feed",
+         .exit_code = 137,
+         .status = -1,
+         .signal = 9,
+         .duration_ms = 2000,
          .timed_out = true},
     };
-    rf_error perr = {.code = RF_EPOLICY, .field = "network", .message = "policy field 'network': bad"};
+    rf_error perr = {
+        .code = RF_EPOLICY, .field = "network", .message = "policy field 'network': bad"};
     rf_error err = {0};
     CHECK(rf_audit_run_start(log, &start, &err) == 0, "run.start: %s", err.message);
     for (size_t i = 0; i < 2; i++)
@@ -286,11 +288,14 @@ static void test_utf8(void) {
         {"plain", "plain", "ASCII"},
         {"caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80", "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80",
          "2-, 3- and 4-byte sequences"},
-        {"a\xFF" "b", "a\xEF\xBF\xBD" "b", "a byte that never starts a sequence"},
+        {"a\xFF"
+         "b",
+         "a\xEF\xBF\xBD"
+         "b",
+         "a byte that never starts a sequence"},
         {"\xC0\xAF", "\xEF\xBF\xBD\xEF\xBF\xBD", "an overlong '/'"},
         {"\xED\xA0\x80", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD", "a UTF-16 surrogate"},
-        {"\xF4\x90\x80\x80", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD",
-         "beyond U+10FFFF"},
+        {"\xF4\x90\x80\x80", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD", "beyond U+10FFFF"},
         {"x\xE2\x82", "x\xEF\xBF\xBD\xEF\xBF\xBD", "a sequence cut short by the end"},
         {"tab\tnl\n", "tab\tnl\n", "control characters are JSON-escaped, not replaced"},
     };
@@ -331,12 +336,8 @@ static bool plant_0644(const char *path) {
 static bool plant_symlink(const char *path) {
     return symlink(pathf("%s/outside/target", NULL), path) == 0;
 }
-static bool plant_fifo(const char *path) {
-    return mkfifo(path, 0600) == 0;
-}
-static bool plant_dir(const char *path) {
-    return mkdir(path, 0700) == 0;
-}
+static bool plant_fifo(const char *path) { return mkfifo(path, 0600) == 0; }
+static bool plant_dir(const char *path) { return mkdir(path, 0700) == 0; }
 static bool plant_foreign(const char *path) {
     /* Only root can give a file away; elsewhere the case is skipped. */
     if (geteuid() != 0)
@@ -492,10 +493,8 @@ int main(void) {
         CHECK(mkdir(pathf("%s/%s", dirs[i]), 0700) == 0, "mkdir %s", dirs[i]);
     /* name -> target (relative to the temp folder when it starts without '/') */
     static const char *const links[][2] = {
-        {"link-to-ws", "ws"},
-        {"ws/link-out", "../outside"},
-        {"hop", "ws/link-out"},
-        {"link-to-outside", "outside"},
+        {"link-to-ws", "ws"},   {"ws/link-out", "../outside"},
+        {"hop", "ws/link-out"}, {"link-to-outside", "outside"},
         {"loop", "loop"},
     };
     for (size_t i = 0; i < sizeof links / sizeof links[0]; i++)

@@ -72,10 +72,11 @@ static void test_scrub_defaults(void) {
     memset(long_secret, 'X', 300);
     strcpy(long_secret + 300, "_TOKEN=s3cret");
     char *parent[] = {
-        "GITHUB_TOKEN=ghp_x",    "AWS_SECRET_ACCESS_KEY=a", "OPENAI_API_KEY=sk-x",
-        "SSH_AUTH_SOCK=/tmp/agent", "PATH=/usr/bin:/bin",   "HOME=/home/u",
-        "LANG=C.UTF-8",          "TERM=xterm",              long_secret,
-        NULL,
+        "GITHUB_TOKEN=ghp_x",  "AWS_SECRET_ACCESS_KEY=a",
+        "OPENAI_API_KEY=sk-x", "SSH_AUTH_SOCK=/tmp/agent",
+        "PATH=/usr/bin:/bin",  "HOME=/home/u",
+        "LANG=C.UTF-8",        "TERM=xterm",
+        long_secret,           NULL,
     };
     static const struct {
         const char *name;
@@ -136,8 +137,7 @@ static void test_set(void) {
         CHECK(envp == NULL && err.code == RF_EPOLICY && strcmp(err.field, "env.set") == 0,
               "set entry '%s' is refused with field env.set (got code %d field '%s')", bad[i],
               err.code, err.field);
-        CHECK(strstr(err.message, bad[i]) != NULL, "the message quotes the entry: %s",
-              err.message);
+        CHECK(strstr(err.message, bad[i]) != NULL, "the message quotes the entry: %s", err.message);
         rf_env_free(envp);
     }
 }
@@ -159,9 +159,14 @@ static void test_shim_table(void) {
 
 static void test_shims_only_when_off(void) {
     char *parent[] = {
-        "HTTP_PROXY=http://corp:3128", "https_proxy=http://corp:3128", "NO_PROXY=internal",
-        "no_proxy=internal",           "GIT_ALLOW_PROTOCOL=https",     "PIP_NO_INDEX=0",
-        "DBUS_SESSION_BUS_ADDRESS=unix:path=/run/bus", "PATH=/usr/bin",
+        "HTTP_PROXY=http://corp:3128",
+        "https_proxy=http://corp:3128",
+        "NO_PROXY=internal",
+        "no_proxy=internal",
+        "GIT_ALLOW_PROTOCOL=https",
+        "PIP_NO_INDEX=0",
+        "DBUS_SESSION_BUS_ADDRESS=unix:path=/run/bus",
+        "PATH=/usr/bin",
         NULL,
     };
     /* name, value with the network off (NULL: unset), reason */
@@ -340,8 +345,15 @@ static void test_deny_ssh(void) {
 
 static void test_duplicates(void) {
     char *parent[] = {
-        "A=first", "A=second", "HTTP_PROXY=http://first", "HTTP_PROXY=http://evil",
-        "GITHUB_TOKEN=x", "GITHUB_TOKEN=y", "NOEQUALS", "=nameless", "B=1",
+        "A=first",
+        "A=second",
+        "HTTP_PROXY=http://first",
+        "HTTP_PROXY=http://evil",
+        "GITHUB_TOKEN=x",
+        "GITHUB_TOKEN=y",
+        "NOEQUALS",
+        "=nameless",
+        "B=1",
         NULL,
     };
     static const struct {
