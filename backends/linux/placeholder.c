@@ -51,9 +51,11 @@ static uint64_t fnv1a(const char *s) {
     return h;
 }
 
-static int open_lock(const char *dir, const char *root, const char *suffix, rf_error *err) {
-    char path[512];
-    snprintf(path, sizeof path, "%s/root-%016llx.%s", dir, (unsigned long long)fnv1a(root), suffix);
+static void lock_path(char *out, size_t len, const char *dir, const char *root, const char *suffix) {
+    snprintf(out, len, "%s/root-%016llx.%s", dir, (unsigned long long)fnv1a(root), suffix);
+}
+
+static int open_lock(const char *path, const char *root, rf_error *err) {
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0)
         return rf_fail_errno(err, errno, "opening the placeholder lock %s (root %s)", path, root);
@@ -66,6 +68,29 @@ static int lock_fd(int fd, int op, const char *what, const char *root, rf_error 
             return rf_fail_errno(err, errno, "locking the %s lock of %s", what, root);
     }
     return 0;
+}
+
+/* Opens and locks the gate exclusively, retrying when a leaving run removed
+ * the file between our open and our lock (we would hold a lock on nothing). */
+static int lock_gate(rf_placeholder_lock *lk, rf_error *err) {
+    for (int attempt = 0; attempt < 100; attempt++) {
+        int fd = open_lock(lk->gate_path, lk->root, err);
+        if (fd < 0)
+            return fd;
+        int rc = lock_fd(fd, LOCK_EX, "gate", lk->root, err);
+        if (rc < 0) {
+            close(fd);
+            return rc;
+        }
+        struct stat held, now;
+        if (fstat(fd, &held) == 0 && stat(lk->gate_path, &now) == 0 && held.st_dev == now.st_dev &&
+            held.st_ino == now.st_ino) {
+            lk->gate_fd = fd;
+            return 0;
+        }
+        close(fd);
+    }
+    return rf_fail(err, -EAGAIN, "locking the gate lock of %s: it keeps being replaced", lk->root);
 }
 
 static void release(rf_placeholders *ph) {
@@ -127,33 +152,51 @@ static int create_one(rf_placeholders *ph, const char *path, rf_error *err) {
     return 0;
 }
 
-int rf_placeholders_begin(rf_placeholders *ph, const char *lock_dir, const char *const *roots,
-                          size_t n_roots, const char *const *create, size_t n_create, rf_error *err) {
+int rf_placeholders_open(rf_placeholders *ph, const char *lock_dir, const char *const *roots,
+                         size_t n_roots, rf_error *err) {
     ph->locks = calloc(n_roots ? n_roots : 1, sizeof *ph->locks);
     ph->n_locks = 0;
     if (!ph->locks)
         return rf_fail_errno(err, ENOMEM, "locking placeholders");
     int rc = 0;
-    /* Always in root order, so two runs never wait on each other crosswise. */
     for (size_t i = 0; i < n_roots; i++) {
         rf_placeholder_lock *lk = &ph->locks[ph->n_locks++];
         lk->root = roots[i];
         lk->gate_fd = lk->users_fd = -1;
-        if ((lk->gate_fd = open_lock(lock_dir, roots[i], "gate", err)) < 0 ||
-            (lk->users_fd = open_lock(lock_dir, roots[i], "users", err)) < 0) {
-            rc = lk->gate_fd < 0 ? lk->gate_fd : lk->users_fd;
+        lock_path(lk->gate_path, sizeof lk->gate_path, lock_dir, roots[i], "gate");
+        lock_path(lk->users_path, sizeof lk->users_path, lock_dir, roots[i], "users");
+        /* The gate first: a leaving run holds it while it removes placeholders
+         * (and the lock files); under it the users file is the current one. */
+        if ((rc = lock_gate(lk, err)) < 0)
+            goto fail;
+        if ((lk->users_fd = open_lock(lk->users_path, roots[i], err)) < 0) {
+            rc = lk->users_fd;
             goto fail;
         }
-        if ((rc = lock_fd(lk->gate_fd, LOCK_EX, "gate", roots[i], err)) < 0 ||
-            (rc = lock_fd(lk->users_fd, LOCK_SH, "users", roots[i], err)) < 0)
+        rc = lock_fd(lk->users_fd, LOCK_SH, "users", roots[i], err);
+        flock(lk->gate_fd, LOCK_UN);
+        if (rc < 0)
             goto fail;
     }
+    return 0;
+fail:
+    release(ph);
+    return rc;
+}
+
+int rf_placeholders_create(rf_placeholders *ph, const char *const *create, size_t n_create,
+                           rf_error *err) {
+    int rc = 0;
+    /* Always in root order, so two runs never wait on each other crosswise. */
+    for (size_t i = 0; i < ph->n_locks; i++)
+        if ((rc = lock_fd(ph->locks[i].gate_fd, LOCK_EX, "gate", ph->locks[i].root, err)) < 0)
+            goto fail;
     for (size_t i = 0; i < n_create; i++)
         if ((rc = create_one(ph, create[i], err)) < 0)
             goto fail;
     return 0;
 fail:
-    release(ph);
+    rf_placeholders_mounted(ph);
     return rc;
 }
 
@@ -179,16 +222,18 @@ static int cmp_len_desc(const void *a, const void *b) {
 
 /* Under the gate and with the users lock exclusive: remove what can go and
  * rewrite the record with what must stay (entries not ours to judge). */
-static void sweep_root(rf_placeholder_lock *lk, const char *const *cands, size_t n_cands) {
+static bool sweep_root(rf_placeholder_lock *lk, const char *const *cands, size_t n_cands) {
     off_t size = lseek(lk->gate_fd, 0, SEEK_END);
-    if (size <= 0 || size > (1 << 20))
-        return;
+    if (size == 0)
+        return false;
+    if (size < 0 || size > (1 << 20))
+        return true;
     char *text = malloc((size_t)size + 1);
     char **lines = calloc((size_t)size, sizeof *lines);
     if (!text || !lines || pread(lk->gate_fd, text, (size_t)size, 0) != size) {
         free(text);
         free(lines);
-        return;
+        return true;
     }
     text[size] = '\0';
     size_t n = 0;
@@ -206,12 +251,20 @@ static void sweep_root(rf_placeholder_lock *lk, const char *const *cands, size_t
         /* Only an empty directory goes; ENOTEMPTY means real content now. */
         rmdir(lines[i]);
     }
-    if (ftruncate(lk->gate_fd, 0) == 0)
-        for (size_t i = 0; i < n; i++)
-            if (keep[i])
+    bool kept = false;
+    if (ftruncate(lk->gate_fd, 0) == 0) {
+        for (size_t i = 0; i < n; i++) {
+            if (keep[i]) {
                 record(lk->gate_fd, lines[i], NULL);
+                kept = true;
+            }
+        }
+    } else {
+        kept = true;
+    }
     free(text);
     free(lines);
+    return kept;
 }
 
 void rf_placeholders_end(rf_placeholders *ph, const char *const *candidates, size_t n_candidates) {
@@ -221,8 +274,12 @@ void rf_placeholders_end(rf_placeholders *ph, const char *const *candidates, siz
             continue;
         /* Converting shared -> exclusive is not atomic, which is fine: we
          * hold the gate, so no run can start using the placeholders. */
-        if (flock(lk->users_fd, LOCK_EX | LOCK_NB) == 0)
-            sweep_root(lk, candidates, n_candidates);
+        if (flock(lk->users_fd, LOCK_EX | LOCK_NB) == 0 && !sweep_root(lk, candidates, n_candidates)) {
+            /* Nobody inside and nothing recorded: leave no lock files behind
+             * (waiters on the old gate notice the swap, see lock_gate). */
+            unlink(lk->users_path);
+            unlink(lk->gate_path);
+        }
         flock(lk->users_fd, LOCK_UN);
         flock(lk->gate_fd, LOCK_UN);
     }

@@ -147,12 +147,17 @@ typedef struct ue_state {
     rf_list protected_paths;
     const char **roots;
     char lock_dir[256];
+    rf_placeholders ph; /* opened at the first run, ended at cleanup */
+    bool ph_open;
 } ue_state;
+
+static void end_placeholders(ue_state *st);
 
 static void ue_cleanup(void *state) {
     ue_state *st = state;
     if (!st)
         return;
+    end_placeholders(st);
     rf_landlock_plan_free(&st->landlock);
     rf_seccomp_program_free(&st->seccomp);
     rf_list_free(&st->protected_paths);
@@ -218,8 +223,7 @@ typedef struct ue_run {
     int exec_errno;
     rf_mount_target *prot, *deny;
     rf_mount_plan mounts;
-    rf_placeholders ph;
-    bool ph_held;
+    bool gates_held;
 } ue_run;
 
 /* The setup steps, for error messages (index into step_names). */
@@ -342,18 +346,18 @@ static void free_run(ue_run *run) {
     free(run);
 }
 
-/* The candidates a leaving run may remove: this policy's protected paths. */
-static void end_placeholders(ue_state *st, ue_run *run) {
-    if (!run->ph_held)
+/* The candidates a leaving sandbox may remove: this policy's protected paths. */
+static void end_placeholders(ue_state *st) {
+    if (!st->ph_open)
         return;
     const char **cands = calloc(st->protected_paths.len + 1, sizeof *cands);
     size_t n = 0;
     if (cands)
         for (size_t i = 0; i < st->protected_paths.len; i++)
             cands[n++] = st->protected_paths.items[i].value;
-    rf_placeholders_end(&run->ph, cands, n);
+    rf_placeholders_end(&st->ph, cands, n);
     free(cands);
-    run->ph_held = false;
+    st->ph_open = false;
 }
 
 /* Observes every protected and deny-read path now and turns that into the mount plan. */
@@ -435,11 +439,18 @@ static int ue_spawn(void *state, const rf_launch *launch, rf_child *child, rf_er
     if (st->userns) {
         if ((rc = plan_mounts(st, run, err)) < 0)
             goto fail;
-        rc = rf_placeholders_begin(&run->ph, st->lock_dir, st->roots, st->policy->writable_roots.len,
-                                   run->mounts.placeholders, run->mounts.n_placeholders, err);
-        if (rc < 0)
-            goto fail;
-        run->ph_held = true;
+        if (!st->ph_open) {
+            rc = rf_placeholders_open(&st->ph, st->lock_dir, st->roots, st->policy->writable_roots.len, err);
+            if (rc < 0)
+                goto fail;
+            st->ph_open = true;
+        }
+        if (run->mounts.n_placeholders > 0) {
+            rc = rf_placeholders_create(&st->ph, run->mounts.placeholders, run->mounts.n_placeholders, err);
+            if (rc < 0)
+                goto fail;
+            run->gates_held = true;
+        }
         if (pipe2(sync_fds, O_CLOEXEC) < 0) {
             rc = rf_fail_errno(err, errno, "creating the namespace sync pipe");
             goto fail;
@@ -493,14 +504,19 @@ static int ue_spawn(void *state, const rf_launch *launch, rf_child *child, rf_er
         sync_fds[1] = -1;
         if (rc < 0) {
             rf_report_pipe_close(&report);
+            if (run->gates_held)
+                rf_placeholders_mounted(&st->ph);
+            run->gates_held = false;
             return rc; /* the core kills and waits for the child */
         }
     }
     rc = rf_report_pipe_collect(&report, &run->exec_errno, err);
     if (rc < 0)
         explain_setup_failure(run, err);
-    if (run->ph_held)
-        rf_placeholders_mounted(&run->ph);
+    if (run->gates_held) {
+        rf_placeholders_mounted(&st->ph);
+        run->gates_held = false;
+    }
     return rc;
 
 fail:
@@ -510,13 +526,14 @@ fail:
         if (sync_fds[i] >= 0)
             close(sync_fds[i]);
     rf_report_pipe_close(&report);
-    end_placeholders(st, run);
+    if (run->gates_held)
+        rf_placeholders_mounted(&st->ph);
     free_run(run);
     return rc;
 }
 
 static int ue_wait(void *state, rf_child *child, rf_outcome *out, rf_error *err) {
-    ue_state *st = state;
+    (void)state;
     ue_run *run = child->priv;
     int rc = rf_wait_pid(child->pid, out, err);
     if (rc == 0 && run) {
@@ -539,7 +556,6 @@ static int ue_wait(void *state, rf_child *child, rf_outcome *out, rf_error *err)
         }
     }
     if (run) {
-        end_placeholders(st, run);
         free_run(run);
         child->priv = NULL;
     }

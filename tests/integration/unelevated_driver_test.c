@@ -471,6 +471,9 @@ typedef struct escape_case {
 } escape_case;
 
 static const escape_case escape_cases[] = {
+    /* First: the sandbox keeps its placeholders while it is prepared, so the
+     * unconfined baseline must run before any sandboxed run made one. */
+    {"create .git where there was none is refused", {"mkdir", "@WS2@/.git"}, REFUSED, true, false, "@WS2@/.git"},
     {"write inside the workspace works", {"write", "@WS@/inside.txt"}, ALLOWED, false, false, "@WS@/inside.txt"},
     {"write outside is refused", {"write", "@OUT@/new.txt"}, REFUSED, false, false, "@OUT@/new.txt"},
     {"write through a symlink pointing outside is refused", {"append", "@WS@/escape-link"}, REFUSED, false, false, NULL},
@@ -479,7 +482,6 @@ static const escape_case escape_cases[] = {
     {"delete a file in .git is refused", {"unlink", "@WS@/.git/HEAD"}, REFUSED, true, false, NULL},
     {"write .git/config is refused", {"append", "@WS@/.git/config"}, REFUSED, true, false, NULL},
     {"write .git/hooks/pre-commit is refused", {"write", "@WS@/.git/hooks/pre-commit"}, REFUSED, true, false, "@WS@/.git/hooks/pre-commit"},
-    {"create .git where there was none is refused", {"mkdir", "@WS2@/.git"}, REFUSED, true, false, "@WS2@/.git"},
     {"read a deny-read file is refused", {"read", "@OUT@/token"}, REFUSED, true, false, NULL},
     {"read inside a deny-read folder is refused", {"read", "@OUT@/secret_dir/id_rsa"}, REFUSED, true, false, NULL},
     {"list a deny-read folder is refused", {"list", "@OUT@/secret_dir"}, REFUSED, true, false, NULL},
@@ -774,6 +776,17 @@ static int cmp_double(const void *a, const void *b) {
 
 static int bench(int n) {
     build_world();
+    /* A realistic policy: one workspace outside /tmp holding a .git, the
+     * default protected names (three absent: placeholders), three deny-read
+     * paths (a folder, a file, a socket) and one absent. */
+    char ws[600], git[700];
+    path_in(ws, sizeof ws, W.out, "bench-ws");
+    mkdir_or_warn(ws);
+    path_in(git, sizeof git, ws, ".git");
+    mkdir_or_warn(git);
+    rf_list_free(&W.policy.writable_roots);
+    rf_list_add(&W.policy.writable_roots, ws, RF_SRC_DEFAULT);
+    W.policy.workspace = ws;
     void *state = NULL;
     rf_error err = {0};
     if (rf_backend_unelevated.prepare(&W.policy, &state, &err) < 0) {
@@ -782,7 +795,7 @@ static int bench(int n) {
     }
     double *bare = calloc((size_t)n, sizeof *bare), *sb = calloc((size_t)n, sizeof *sb);
     char *argv[] = {"/bin/true", NULL};
-    rf_launch launch = {argv, environ, W.ws, getenv("PATH"), 0, 1, 2, -1};
+    rf_launch launch = {argv, environ, ws, getenv("PATH"), 0, 1, 2, -1};
     for (int i = 0; i < n; i++) {
         double t0 = now_us();
         pid_t pid = fork();
