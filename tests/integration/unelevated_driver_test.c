@@ -166,7 +166,7 @@ static int probe_daemon(const char *self, const char *token) {
     if (pid == 0) {
         setsid();
         if (fork() == 0) {
-            execl(self, self, "--probe", "sleeper", token, (char *)NULL);
+            execle(self, self, "--probe", "sleeper", token, (char *)NULL, environ);
             _exit(127);
         }
         _exit(0);
@@ -276,6 +276,23 @@ typedef struct world {
 } world;
 
 static world W;
+
+/* The probes' environment: LeakSanitizer stops the world with ptrace at
+ * exit, which the sandbox refuses, so sanitizer builds run probes without it. */
+static char **probe_env;
+
+static void build_probe_env(void) {
+    size_t n = 0;
+    while (environ[n])
+        n++;
+    probe_env = calloc(n + 2, sizeof *probe_env);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (strncmp(environ[i], "ASAN_OPTIONS=", 13) != 0)
+            probe_env[k++] = environ[i];
+    probe_env[k++] = "ASAN_OPTIONS=detect_leaks=0";
+    probe_env[k] = NULL;
+}
 
 static void path_in(char *out, size_t len, const char *dir, const char *name) {
     snprintf(out, len, "%s/%s", dir, name);
@@ -400,7 +417,7 @@ static result run_sandboxed(void *state, const char *const *args, int tty) {
     int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
     rf_launch launch = {
         .argv = argv,
-        .envp = environ,
+        .envp = probe_env,
         .cwd = W.ws,
         .path_env = getenv("PATH"),
         .stdin_fd = tty >= 0 ? tty : devnull,
@@ -439,7 +456,7 @@ static int run_unconfined(const char *const *args, int tty) {
             dup2(tty, 0);
         if (chdir(W.ws) < 0)
             _exit(2);
-        execv(argv[0], argv);
+        execve(argv[0], argv, probe_env);
         _exit(127);
     }
     int st = 0;
@@ -658,7 +675,7 @@ static void test_exit_and_signal(void *state) {
     }
     /* Exec failure: reported as such with the errno, not as an exit status. */
     char *argv[] = {"/nonexistent/ringfence-no-such-command", NULL};
-    rf_launch launch = {argv, environ, W.ws, getenv("PATH"), 0, 1, 2, -1};
+    rf_launch launch = {argv, probe_env, W.ws, getenv("PATH"), 0, 1, 2, -1};
     rf_child child = {0};
     rf_error err = {0};
     rf_outcome out = {0};
@@ -676,7 +693,7 @@ static void test_kill_tree_and_forward(void *state) {
         char token[64];
         snprintf(token, sizeof token, "rf-tree-%d-%d", (int)getpid(), mode);
         char *argv[] = {W.self, "--probe", "sleeper", token, NULL};
-        rf_launch launch = {argv, environ, W.ws, getenv("PATH"), 0, 1, 2, -1};
+        rf_launch launch = {argv, probe_env, W.ws, getenv("PATH"), 0, 1, 2, -1};
         rf_child child = {0};
         rf_error err = {0};
         rf_outcome out = {0};
@@ -858,6 +875,7 @@ int main(int argc, char **argv) {
     if (n <= 0)
         return 2;
     W.self[n] = '\0';
+    build_probe_env();
     if (argc >= 3 && strcmp(argv[1], "--probe") == 0)
         return run_probe(argc - 2, argv + 2, W.self);
     if (argc >= 2 && strcmp(argv[1], "--suite") == 0)
