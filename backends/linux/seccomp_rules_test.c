@@ -40,8 +40,9 @@ static const rf_seccomp_rule *find(const rf_seccomp_rule *r, int n, const char *
 static const struct {
     const char *reason;
     bool network_off;
-    int which; /* 0 AF_INET, 1 AF_UNIX, 2 AF_NETLINK, 3 TIOCSTI|1<<32, 4 clone3, 5 clone NEWUSER, 6 getpid */
-    int want_errno; /* 0: the call must not fail with EPERM/ENOSYS */
+    int which; /* 0 AF_INET, 1 AF_UNIX, 2 AF_NETLINK, 3 TIOCSTI|1<<32, 4 clone3, 5 clone NEWUSER, 6 getpid,
+                  7 i386 getpid, 8 x32 getpid */
+    int want_errno; /* 0: the call must not fail with EPERM/ENOSYS; -SIG: killed by SIG */
 } live[] = {
     {"network off: AF_INET refused", true, 0, EPERM},
     {"network off: AF_UNIX allowed", true, 1, 0},
@@ -51,6 +52,8 @@ static const struct {
     {"clone3 says ENOSYS so glibc falls back", true, 4, ENOSYS},
     {"clone with CLONE_NEWUSER refused", true, 5, EPERM},
     {"an ordinary call passes", true, 6, 0},
+    {"an i386 call (int 0x80) kills the process", true, 7, -SIGSYS},
+    {"an x32 call kills the process", true, 8, -SIGSYS},
 };
 
 static int call(int which) {
@@ -65,6 +68,10 @@ static int call(int which) {
             if (rc == 0) _exit(0);
             break;
     case 6: rc = getpid(); break;
+    case 7: { long nr = 20; /* i386 getpid */
+              __asm__ volatile("int $0x80" : "+a"(nr) : : "memory");
+              rc = nr; break; }
+    case 8: rc = syscall(0x40000000L | SYS_getpid); break;
     }
     return rc < 0 ? errno : 0;
 }
@@ -116,9 +123,13 @@ int main(void) {
         }
         int st = 0;
         waitpid(pid, &st, 0);
-        int want = live[i].want_errno == EPERM ? 1 : live[i].want_errno == ENOSYS ? 2 : 0;
-        CHECK(WIFEXITED(st) && WEXITSTATUS(st) == want, "%s: child exit %d want %d", live[i].reason,
-              WIFEXITED(st) ? WEXITSTATUS(st) : -1, want);
+        if (live[i].want_errno < 0) {
+            CHECK(WIFSIGNALED(st) && WTERMSIG(st) == -live[i].want_errno, "%s: status %#x", live[i].reason, st);
+        } else {
+            int want = live[i].want_errno == EPERM ? 1 : live[i].want_errno == ENOSYS ? 2 : 0;
+            CHECK(WIFEXITED(st) && WEXITSTATUS(st) == want, "%s: child exit %d want %d", live[i].reason,
+                  WIFEXITED(st) ? WEXITSTATUS(st) : -1, want);
+        }
         rf_seccomp_program_free(&prog);
     }
     return check_summary("seccomp_rules");

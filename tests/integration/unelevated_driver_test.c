@@ -16,6 +16,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <sched.h>
 #include <signal.h>
@@ -228,6 +229,14 @@ static int run_probe(int argc, char **argv, const char *self) {
         return probe_net(p1, p2);
     if (!strcmp(a, "unix"))
         return probe_unix(p1);
+    if (!strcmp(a, "resolve")) {
+        struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_ADDRCONFIG};
+        struct addrinfo *res = NULL;
+        int rc = getaddrinfo(p1, "80", &hints, &res);
+        if (res)
+            freeaddrinfo(res);
+        return rc == 0 ? 0 : (printf("probe resolve %s: %s\n", p1, gai_strerror(rc)), 1);
+    }
     if (!strcmp(a, "kill"))
         return kill(atoi(p1), SIGTERM) == 0 ? 0 : refused("kill");
     if (!strcmp(a, "ptrace")) {
@@ -505,6 +514,8 @@ static const escape_case escape_cases[] = {
     {"connect to the docker.sock stand-in is refused", {"unix", "@OUT@/docker.sock"}, REFUSED, true, false, NULL},
     {"TCP connect to a loopback listener is refused", {"net", "tcp", "@TCP@"}, REFUSED, false, false, NULL},
     {"UDP send to a loopback listener is refused", {"net", "udp", "@UDP@"}, REFUSED, false, false, NULL},
+    /* AF_NETLINK is refused too: glibc's getaddrinfo must still read /etc/hosts. */
+    {"resolving localhost still works with network off", {"resolve", "localhost"}, ALLOWED, false, false, NULL},
     {"an AF_INET6 UDP socket is refused", {"net", "udp6"}, REFUSED, false, false, NULL},
     {"an AF_PACKET socket is refused", {"net", "packet"}, REFUSED, false, true, NULL},
     {"a raw IP socket is refused", {"net", "raw"}, REFUSED, false, true, NULL},
