@@ -497,7 +497,7 @@ static int ue_spawn(void *state, const rf_launch *launch, rf_child *child, rf_er
     if (st->userns) {
         close(sync_fds[0]);
         sync_fds[0] = -1;
-        rc = rf_userns_write_maps(pid, getuid(), getgid(), err);
+        rc = rf_userns_write_maps(pid, geteuid(), getegid(), err);
         if (rc == 0 && write(sync_fds[1], "g", 1) != 1)
             rc = rf_fail_errno(err, errno, "releasing the sandbox's init");
         close(sync_fds[1]);

@@ -725,8 +725,18 @@ static void test_kill_tree_and_forward(void *state) {
     }
 }
 
-/* The placeholder for an absent .git is gone after the run. */
+/* The placeholder for an absent .git is gone after the run, and no mount
+ * of the sandbox propagated back to the host. */
 static void test_placeholders_gone(void) {
+    FILE *mi = fopen("/proc/self/mountinfo", "re");
+    char line[4096];
+    int leaked = 0;
+    while (mi && fgets(line, sizeof line, mi))
+        if (strstr(line, W.base) || strstr(line, W.out))
+            leaked++;
+    if (mi)
+        fclose(mi);
+    CHECK(mi && leaked == 0, "no sandbox mount visible on the host (%d found)", leaked);
     const char *names[] = {".git", ".codex", ".agents", ".ringfence"};
     char p[600];
     for (int i = 0; i < 4; i++) {
