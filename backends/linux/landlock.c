@@ -30,9 +30,6 @@
 #define LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET (1ULL << 0) /* ABI 6 */
 #define LANDLOCK_SCOPE_SIGNAL (1ULL << 1)
 #endif
-#ifndef LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON
-#define LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON (1U << 1) /* ABI 7 */
-#endif
 #ifndef LANDLOCK_CREATE_RULESET_VERSION
 #define LANDLOCK_CREATE_RULESET_VERSION (1U << 0)
 #endif
@@ -97,8 +94,10 @@ int rf_landlock_plan_build(const rf_policy *policy, int abi, rf_landlock_plan *o
         out->handled_net = LANDLOCK_ACCESS_NET_BIND_TCP | LANDLOCK_ACCESS_NET_CONNECT_TCP;
     if (abi >= 6)
         out->scoped = LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET | LANDLOCK_SCOPE_SIGNAL;
-    if (abi >= 7)
-        out->restrict_flags = LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON; /* audit the command's denials */
+    /* ABI 7 adds only audit-logging flags.  The default (denials of the
+     * exec'd command not logged) is kept on purpose: build tools probe many
+     * paths and would flood the audit log of a machine that has auditing on. */
+    out->restrict_flags = 0;
 
     size_t cap = policy->writable_roots.len + 5;
     out->rules = calloc(cap, sizeof *out->rules);
@@ -131,7 +130,7 @@ void rf_landlock_describe(int abi, bool network_off, char *buf, size_t len) {
              abi >= 3 ? ", truncate" : "", abi >= 5 ? ", ioctl_dev" : "",
              abi >= 4 ? (network_off ? ", net tcp" : ", net tcp (capable; off when network is off)")
                       : ", no tcp rules (ABI < 4)",
-             abi >= 6 ? ", scope signal+abstract unix" : "", abi >= 7 ? ", audit log of denials" : "");
+             abi >= 6 ? ", scope signal+abstract unix" : "", abi >= 7 ? " (ABI 7 audit flags: default)" : "");
 }
 
 /* ---- in the child -------------------------------------------------------- */

@@ -26,9 +26,9 @@ static const struct {
     {6, true, ABI1_FS | BIT(13) | BIT(14) | BIT(15), BIT(0) | BIT(1), BIT(0) | BIT(1), 0,
      "ABI 6 scopes abstract unix sockets and signals"},
     {6, false, ABI1_FS | BIT(13) | BIT(14) | BIT(15), 0, BIT(0) | BIT(1), 0, "ABI 6 network on: scopes stay"},
-    {7, true, ABI1_FS | BIT(13) | BIT(14) | BIT(15), BIT(0) | BIT(1), BIT(0) | BIT(1), BIT(1),
-     "ABI 7: denials of the exec'd command logged"},
-    {9, true, ABI1_FS | BIT(13) | BIT(14) | BIT(15), BIT(0) | BIT(1), BIT(0) | BIT(1), BIT(1),
+    {7, true, ABI1_FS | BIT(13) | BIT(14) | BIT(15), BIT(0) | BIT(1), BIT(0) | BIT(1), 0,
+     "ABI 7: no new right; audit flags left at the default"},
+    {9, true, ABI1_FS | BIT(13) | BIT(14) | BIT(15), BIT(0) | BIT(1), BIT(0) | BIT(1), 0,
      "a newer kernel is used at ABI 7"},
 };
 
