@@ -18,7 +18,9 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <sched.h>
+#include <spawn.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -199,6 +201,24 @@ static int probe_tiocsti(const char *tty, int high_bits) {
     return WIFEXITED(st) ? WEXITSTATUS(st) : 2;
 }
 
+static void *thread_body(void *arg) { return arg; }
+
+/* Threads and posix_spawn: glibc tries clone3 first, which the filter answers
+ * with ENOSYS so that glibc falls back to clone. */
+static int probe_clone_users(void) {
+    pthread_t t;
+    if ((errno = pthread_create(&t, NULL, thread_body, NULL)) != 0)
+        return refused("pthread_create");
+    pthread_join(t, NULL);
+    pid_t pid;
+    char *argv[] = {"/bin/true", NULL};
+    if ((errno = posix_spawn(&pid, "/bin/true", NULL, NULL, argv, environ)) != 0)
+        return refused("posix_spawn");
+    int st = 0;
+    waitpid(pid, &st, 0);
+    return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : (errno = ECHILD, refused("posix_spawn child"));
+}
+
 static int run_probe(int argc, char **argv, const char *self) {
     if (argc < 1)
         return 2;
@@ -206,6 +226,8 @@ static int run_probe(int argc, char **argv, const char *self) {
     const char *p1 = argc > 1 ? argv[1] : "", *p2 = argc > 2 ? argv[2] : "";
     if (!strcmp(a, "true"))
         return 0;
+    if (!strcmp(a, "threads"))
+        return probe_clone_users();
     if (!strcmp(a, "write"))
         return probe_write(p1, O_CREAT | O_TRUNC);
     if (!strcmp(a, "append"))
@@ -515,6 +537,7 @@ static const escape_case escape_cases[] = {
     {"TCP connect to a loopback listener is refused", {"net", "tcp", "@TCP@"}, REFUSED, false, false, NULL},
     {"UDP send to a loopback listener is refused", {"net", "udp", "@UDP@"}, REFUSED, false, false, NULL},
     /* AF_NETLINK is refused too: glibc's getaddrinfo must still read /etc/hosts. */
+    {"threads and posix_spawn work (clone3 falls back to clone)", {"threads"}, ALLOWED, false, false, NULL},
     {"resolving localhost still works with network off", {"resolve", "localhost"}, ALLOWED, false, false, NULL},
     {"an AF_INET6 UDP socket is refused", {"net", "udp6"}, REFUSED, false, false, NULL},
     {"an AF_PACKET socket is refused", {"net", "packet"}, REFUSED, false, true, NULL},
