@@ -769,6 +769,40 @@ static void test_placeholders_gone(void) {
     }
 }
 
+/* Two prepared sandboxes on the same workspaces: the first to close must not
+ * remove a placeholder the other still mounts on (rmdir would silently
+ * detach the other sandbox's read-only mount); the last one removes it; an
+ * empty directory the user made is never removed. */
+static void test_shared_placeholders(void) {
+    char user_dir[600], git2[600];
+    path_in(user_dir, sizeof user_dir, W.ws, ".agents");
+    path_in(git2, sizeof git2, W.ws2, ".git");
+    mkdir_or_warn(user_dir); /* the user's own, empty */
+    void *s1 = NULL, *s2 = NULL;
+    rf_error err = {0};
+    CHECK(rf_backend_unelevated.prepare(&W.policy, &s1, &err) == 0, "prepare 1: %s", err.message);
+    CHECK(rf_backend_unelevated.prepare(&W.policy, &s2, &err) == 0, "prepare 2: %s", err.message);
+    if (!s1 || !s2)
+        return;
+    const char *t[] = {"true", NULL};
+    CHECK(exit_of(run_sandboxed(s1, t, -1)) == 0, "sandbox 1 runs");
+    CHECK(exit_of(run_sandboxed(s2, t, -1)) == 0, "sandbox 2 runs");
+    struct stat st;
+    CHECK(lstat(git2, &st) == 0, "placeholder %s exists while sandboxes are open", git2);
+    rf_backend_unelevated.cleanup(s1);
+    CHECK(lstat(git2, &st) == 0, "closing sandbox 1 keeps the placeholder sandbox 2 still uses");
+    const char *mk[] = {"mkdir", git2, NULL};
+    char probe_path[700];
+    snprintf(probe_path, sizeof probe_path, "%s/hooks", git2);
+    const char *mk_hooks[] = {"mkdir", probe_path, NULL};
+    CHECK(exit_of(run_sandboxed(s2, mk, -1)) == REFUSED, "sandbox 2 still cannot create %s", git2);
+    CHECK(exit_of(run_sandboxed(s2, mk_hooks, -1)) == REFUSED, "sandbox 2 cannot plant %s", probe_path);
+    rf_backend_unelevated.cleanup(s2);
+    CHECK(lstat(git2, &st) < 0 && errno == ENOENT, "the last sandbox out removed the placeholder");
+    CHECK(lstat(user_dir, &st) == 0 && S_ISDIR(st.st_mode), "the user's own empty %s is kept", user_dir);
+    rmdir(user_dir);
+}
+
 static void test_status(void) {
     rf_backend_status st;
     memset(&st, 0, sizeof st);
@@ -814,8 +848,10 @@ static int suite(bool no_userns) {
         test_exit_and_signal(state);
         test_kill_tree_and_forward(state);
         rf_backend_unelevated.cleanup(state);
-        if (W.userns)
+        if (W.userns) {
             test_placeholders_gone();
+            test_shared_placeholders();
+        }
     }
     remove_tree(W.base);
     remove_tree(W.out);
