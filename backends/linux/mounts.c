@@ -102,7 +102,7 @@ static void add_op(rf_mount_plan *p, rf_mount_op_kind kind, const char *path, rf
 
 int rf_mount_plan_build(const rf_mount_input *in, rf_mount_plan *out, rf_error *err) {
     memset(out, 0, sizeof *out);
-    size_t cap = 2 + 2 * in->n_roots + in->n_protected + in->n_deny;
+    size_t cap = 2 + 2 * in->n_roots + in->n_protected + in->n_deny + in->n_own_state;
     out->ops = calloc(cap, sizeof *out->ops);
     out->placeholders = calloc(in->n_protected + 1, sizeof *out->placeholders);
     rf_mount_target *prot = sorted_copy(in->protected_paths, in->n_protected);
@@ -149,6 +149,15 @@ int rf_mount_plan_build(const rf_mount_input *in, rf_mount_plan *out, rf_error *
             add_op(out, RF_MOP_BIND_RO, t->path, t->kind);
             break;
         }
+    }
+
+    for (size_t i = 0; i < in->n_own_state; i++) {
+        const rf_mount_target *t = &in->own_state[i];
+        /* With a shared /tmp, a command could unlink and recreate the lock
+         * files and so make another run remove a placeholder it still mounts on. */
+        if (t->kind != RF_KIND_DIR || (in->tmp_private && rf_path_within(t->path, "/tmp")))
+            continue;
+        add_op(out, RF_MOP_BIND_RO, t->path, t->kind);
     }
 
     for (size_t i = 0; i < in->n_deny; i++) {

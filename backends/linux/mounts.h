@@ -72,6 +72,10 @@ typedef struct rf_mount_input {
     size_t n_protected;
     const rf_mount_target *deny;
     size_t n_deny;
+    /* ringfence's own state the command must not touch (the placeholder lock
+     * directory): bound read-only unless the private /tmp already hides it. */
+    const rf_mount_target *own_state;
+    size_t n_own_state;
 } rf_mount_input;
 
 #define RF_MOUNT_MAX_SAVED 32

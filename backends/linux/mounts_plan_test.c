@@ -17,6 +17,7 @@ typedef struct plan_case {
     int want_rc;               /* 0 or the negative errno */
     const char *want_ops;      /* "kind:path;" per op, in order */
     const char *want_placeholders;
+    rf_mount_target own[2];
 } plan_case;
 
 static const char *short_name(rf_mount_op_kind k) {
@@ -34,30 +35,34 @@ static size_t count(const rf_mount_target *t) {
 static const plan_case cases[] = {
     {"shared tmp, .git present, .codex absent: bind + placeholder", false, {"/w"},
      {{"/w/.git", RF_KIND_DIR}, {"/w/.codex", RF_KIND_ABSENT}}, {{0}}, 0,
-     "proc:/proc;bind-ro:/w/.git;placeholder:/w/.codex;", "/w/.codex;"},
+     "proc:/proc;bind-ro:/w/.git;placeholder:/w/.codex;", "/w/.codex;", {{0}}},
     {"private tmp with a root under /tmp: saved, tmpfs, restored", true, {"/tmp/ws", "/home/u/p"},
-     {{0}}, {{0}}, 0, "proc:/proc;save:/tmp/ws;tmpfs:/tmp;restore:/tmp/ws;", ""},
-    {"private tmp, no root under /tmp", true, {"/home/u/p"}, {{0}}, {{0}}, 0, "proc:/proc;tmpfs:/tmp;", ""},
+     {{0}}, {{0}}, 0, "proc:/proc;save:/tmp/ws;tmpfs:/tmp;restore:/tmp/ws;", "", {{0}}},
+    {"private tmp, no root under /tmp", true, {"/home/u/p"}, {{0}}, {{0}}, 0, "proc:/proc;tmpfs:/tmp;", "", {{0}}},
     {"a protected file (a worktree's .git) is bound read-only", false, {"/w"},
-     {{"/w/.git", RF_KIND_FILE}}, {{0}}, 0, "proc:/proc;bind-ro:/w/.git;", ""},
-    {"a protected symlink fails closed", false, {"/w"}, {{"/w/.git", RF_KIND_SYMLINK}}, {{0}}, -ELOOP, "", ""},
+     {{"/w/.git", RF_KIND_FILE}}, {{0}}, 0, "proc:/proc;bind-ro:/w/.git;", "", {{0}}},
+    {"a protected symlink fails closed", false, {"/w"}, {{"/w/.git", RF_KIND_SYMLINK}}, {{0}}, -ELOOP, "", "", {{0}}},
     {"deny-read kinds: dir, file, socket, fifo, absent", false, {"/w"}, {{0}},
      {{"/h/.ssh", RF_KIND_DIR}, {"/h/.netrc", RF_KIND_FILE}, {"/run/docker.sock", RF_KIND_SOCKET},
       {"/h/fifo", RF_KIND_OTHER}, {"/h/.aws", RF_KIND_ABSENT}},
-     0, "proc:/proc;empty-dir:/h/.ssh;null-file:/h/fifo;null-file:/h/.netrc;null-file:/run/docker.sock;", ""},
-    {"deny-read symlink fails closed", false, {"/w"}, {{0}}, {{"/h/.ssh", RF_KIND_SYMLINK}}, -ELOOP, "", ""},
-    {"deny-read containing a writable root fails", false, {"/h/proj/w"}, {{0}}, {{"/h/proj", RF_KIND_DIR}}, -EINVAL, "", ""},
+     0, "proc:/proc;empty-dir:/h/.ssh;null-file:/h/fifo;null-file:/h/.netrc;null-file:/run/docker.sock;", "", {{0}}},
+    {"deny-read symlink fails closed", false, {"/w"}, {{0}}, {{"/h/.ssh", RF_KIND_SYMLINK}}, -ELOOP, "", "", {{0}}},
+    {"deny-read containing a writable root fails", false, {"/h/proj/w"}, {{0}}, {{"/h/proj", RF_KIND_DIR}}, -EINVAL, "", "", {{0}}},
     {"deny-read under a private /tmp is already hidden", true, {"/w"}, {{0}},
-     {{"/tmp/ssh-agent.sock", RF_KIND_SOCKET}}, 0, "proc:/proc;tmpfs:/tmp;", ""},
+     {{"/tmp/ssh-agent.sock", RF_KIND_SOCKET}}, 0, "proc:/proc;tmpfs:/tmp;", "", {{0}}},
     {"deny-read in a root brought back under private /tmp is still hidden", true, {"/tmp/ws"}, {{0}},
-     {{"/tmp/ws/.env", RF_KIND_FILE}}, 0, "proc:/proc;save:/tmp/ws;tmpfs:/tmp;restore:/tmp/ws;null-file:/tmp/ws/.env;", ""},
+     {{"/tmp/ws/.env", RF_KIND_FILE}}, 0, "proc:/proc;save:/tmp/ws;tmpfs:/tmp;restore:/tmp/ws;null-file:/tmp/ws/.env;", "", {{0}}},
     {"deny-read inside an emptied deny-read dir is skipped", false, {"/w"}, {{0}},
-     {{"/h/.ssh/id_rsa", RF_KIND_FILE}, {"/h/.ssh", RF_KIND_DIR}}, 0, "proc:/proc;empty-dir:/h/.ssh;", ""},
+     {{"/h/.ssh/id_rsa", RF_KIND_FILE}, {"/h/.ssh", RF_KIND_DIR}}, 0, "proc:/proc;empty-dir:/h/.ssh;", "", {{0}}},
     {"protected parents before children", false, {"/w"},
-     {{"/w/a/b", RF_KIND_DIR}, {"/w/a", RF_KIND_DIR}}, {{0}}, 0, "proc:/proc;bind-ro:/w/a;bind-ro:/w/a/b;", ""},
+     {{"/w/a/b", RF_KIND_DIR}, {"/w/a", RF_KIND_DIR}}, {{0}}, 0, "proc:/proc;bind-ro:/w/a;bind-ro:/w/a/b;", "", {{0}}},
     {"protected absent in two roots: two placeholders", false, {"/w", "/v"},
      {{"/w/.git", RF_KIND_ABSENT}, {"/v/.git", RF_KIND_ABSENT}}, {{0}}, 0,
-     "proc:/proc;placeholder:/v/.git;placeholder:/w/.git;", "/v/.git;/w/.git;"},
+     "proc:/proc;placeholder:/v/.git;placeholder:/w/.git;", "/v/.git;/w/.git;", {{0}}},
+    {"the lock directory under a shared /tmp is bound read-only", false, {"/w"}, {{0}}, {{0}}, 0,
+     "proc:/proc;bind-ro:/tmp/ringfence-1000;", "", {{"/tmp/ringfence-1000", RF_KIND_DIR}}},
+    {"the lock directory under a private /tmp is hidden already", true, {"/w"}, {{0}}, {{0}}, 0,
+     "proc:/proc;tmpfs:/tmp;", "", {{"/tmp/ringfence-1000", RF_KIND_DIR}}},
 };
 
 int main(void) {
@@ -74,6 +79,8 @@ int main(void) {
             .n_protected = count(c->prot),
             .deny = c->deny,
             .n_deny = count(c->deny),
+            .own_state = c->own,
+            .n_own_state = c->own[0].path ? 1 : 0,
         };
         rf_mount_plan plan;
         rf_error err = {0};

@@ -375,7 +375,10 @@ static int plan_mounts(ue_state *st, ue_run *run, rf_error *err) {
         run->deny[i].path = p->deny_read.items[i].value;
         run->deny[i].kind = rf_path_kind_of(run->deny[i].path);
     }
+    rf_mount_target own = {st->lock_dir, rf_path_kind_of(st->lock_dir)};
     rf_mount_input in = {
+        .own_state = &own,
+        .n_own_state = 1,
         .tmp_private = p->tmp == RF_TMP_PRIVATE,
         .roots = st->roots,
         .n_roots = p->writable_roots.len,
