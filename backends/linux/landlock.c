@@ -99,7 +99,7 @@ int rf_landlock_plan_build(const rf_policy *policy, int abi, rf_landlock_plan *o
      * paths and would flood the audit log of a machine that has auditing on. */
     out->restrict_flags = 0;
 
-    size_t cap = policy->writable_roots.len + 5;
+    size_t cap = policy->writable_roots.len + 6;
     out->rules = calloc(cap, sizeof *out->rules);
     if (!out->rules)
         return rf_fail_errno(err, ENOMEM, "building the Landlock rules");
@@ -110,6 +110,7 @@ int rf_landlock_plan_build(const rf_policy *policy, int abi, rf_landlock_plan *o
         r[n++] = (rf_landlock_rule){policy->writable_roots.items[i].value, out->handled_fs, false};
     /* /tmp: the private tmpfs in the sandbox's mount namespace, or the shared one. */
     r[n++] = (rf_landlock_rule){"/tmp", out->handled_fs, true};
+    r[n++] = (rf_landlock_rule){"/dev/shm", out->handled_fs, true}; /* POSIX shm, semaphores */
     r[n++] = (rf_landlock_rule){"/dev/null", device_write_rights(abi, false), true};
     r[n++] = (rf_landlock_rule){"/dev/tty", device_write_rights(abi, true), true};
     r[n++] = (rf_landlock_rule){out->terminal, device_write_rights(abi, true), true};

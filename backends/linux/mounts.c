@@ -61,6 +61,8 @@ const char *rf_mount_op_name(rf_mount_op_kind kind) {
         return "keep writable root across private /tmp";
     case RF_MOP_TMPFS_TMP:
         return "private tmpfs on /tmp";
+    case RF_MOP_TMPFS_SHM:
+        return "private tmpfs on /dev/shm";
     case RF_MOP_RESTORE_ROOT:
         return "put writable root back";
     case RF_MOP_BIND_RO:
@@ -102,7 +104,7 @@ static void add_op(rf_mount_plan *p, rf_mount_op_kind kind, const char *path, rf
 
 int rf_mount_plan_build(const rf_mount_input *in, rf_mount_plan *out, rf_error *err) {
     memset(out, 0, sizeof *out);
-    size_t cap = 2 + 2 * in->n_roots + in->n_protected + in->n_deny + in->n_own_state;
+    size_t cap = 3 + 2 * in->n_roots + in->n_protected + in->n_deny + in->n_own_state;
     out->ops = calloc(cap, sizeof *out->ops);
     out->placeholders = calloc(in->n_protected + 1, sizeof *out->placeholders);
     rf_mount_target *prot = sorted_copy(in->protected_paths, in->n_protected);
@@ -127,6 +129,8 @@ int rf_mount_plan_build(const rf_mount_input *in, rf_mount_plan *out, rf_error *
             add_op(out, RF_MOP_SAVE_ROOT, in->roots[i], RF_KIND_DIR);
         }
         add_op(out, RF_MOP_TMPFS_TMP, "/tmp", RF_KIND_DIR);
+        if (in->have_dev_shm)
+            add_op(out, RF_MOP_TMPFS_SHM, "/dev/shm", RF_KIND_DIR);
         for (size_t i = 0; i < in->n_roots; i++)
             if (rf_path_within(in->roots[i], "/tmp") && strcmp(in->roots[i], "/tmp") != 0)
                 add_op(out, RF_MOP_RESTORE_ROOT, in->roots[i], RF_KIND_DIR);
@@ -335,6 +339,8 @@ static int apply_op(const rf_mount_op *op, int *saved, size_t *n_saved, size_t *
         return 0;
     case RF_MOP_TMPFS_TMP:
         return mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0 ? -errno : 0;
+    case RF_MOP_TMPFS_SHM:
+        return mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777") < 0 ? -errno : 0;
     case RF_MOP_RESTORE_ROOT:
         if (*n_restored >= *n_saved)
             return -EINVAL;

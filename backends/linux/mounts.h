@@ -4,7 +4,9 @@
  *
  *   fresh /proc          the PID namespace's own: no host process to read
  *   private /tmp         a tmpfs (tmp = private); writable roots that live
- *                        under /tmp are cloned first and put back on top
+ *                        under /tmp are cloned first and put back on top;
+ *                        /dev/shm gets its own tmpfs too (POSIX shm and
+ *                        semaphores keep working, nothing reaches the host's)
  *   protected, present   bound read-only over itself (recursively)
  *   protected, absent    the launcher creates an empty placeholder directory
  *                        and an empty read-only tmpfs covers it, so the
@@ -44,6 +46,7 @@ typedef enum rf_mount_op_kind {
     RF_MOP_PROC = 0,
     RF_MOP_SAVE_ROOT,
     RF_MOP_TMPFS_TMP,
+    RF_MOP_TMPFS_SHM,
     RF_MOP_RESTORE_ROOT,
     RF_MOP_BIND_RO,
     RF_MOP_PLACEHOLDER,
@@ -66,6 +69,7 @@ typedef struct rf_mount_target {
 
 typedef struct rf_mount_input {
     bool tmp_private;
+    bool have_dev_shm; /* /dev/shm exists (a directory) */
     const char *const *roots; /* writable roots */
     size_t n_roots;
     const rf_mount_target *protected_paths;

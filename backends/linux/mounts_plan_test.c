@@ -18,10 +18,11 @@ typedef struct plan_case {
     const char *want_ops;      /* "kind:path;" per op, in order */
     const char *want_placeholders;
     rf_mount_target own[2];
+    bool have_dev_shm;
 } plan_case;
 
 static const char *short_name(rf_mount_op_kind k) {
-    static const char *const names[] = {"proc", "save", "tmpfs", "restore", "bind-ro", "placeholder", "empty-dir", "null-file"};
+    static const char *const names[] = {"proc", "save", "tmpfs", "shm", "restore", "bind-ro", "placeholder", "empty-dir", "null-file"};
     return names[k];
 }
 
@@ -35,34 +36,36 @@ static size_t count(const rf_mount_target *t) {
 static const plan_case cases[] = {
     {"shared tmp, .git present, .codex absent: bind + placeholder", false, {"/w"},
      {{"/w/.git", RF_KIND_DIR}, {"/w/.codex", RF_KIND_ABSENT}}, {{0}}, 0,
-     "proc:/proc;bind-ro:/w/.git;placeholder:/w/.codex;", "/w/.codex;", {{0}}},
+     "proc:/proc;bind-ro:/w/.git;placeholder:/w/.codex;", "/w/.codex;", {{0}}, false},
     {"private tmp with a root under /tmp: saved, tmpfs, restored", true, {"/tmp/ws", "/home/u/p"},
-     {{0}}, {{0}}, 0, "proc:/proc;save:/tmp/ws;tmpfs:/tmp;restore:/tmp/ws;", "", {{0}}},
-    {"private tmp, no root under /tmp", true, {"/home/u/p"}, {{0}}, {{0}}, 0, "proc:/proc;tmpfs:/tmp;", "", {{0}}},
+     {{0}}, {{0}}, 0, "proc:/proc;save:/tmp/ws;tmpfs:/tmp;restore:/tmp/ws;", "", {{0}}, false},
+    {"private tmp, no root under /tmp", true, {"/home/u/p"}, {{0}}, {{0}}, 0, "proc:/proc;tmpfs:/tmp;", "", {{0}}, false},
     {"a protected file (a worktree's .git) is bound read-only", false, {"/w"},
-     {{"/w/.git", RF_KIND_FILE}}, {{0}}, 0, "proc:/proc;bind-ro:/w/.git;", "", {{0}}},
-    {"a protected symlink fails closed", false, {"/w"}, {{"/w/.git", RF_KIND_SYMLINK}}, {{0}}, -ELOOP, "", "", {{0}}},
+     {{"/w/.git", RF_KIND_FILE}}, {{0}}, 0, "proc:/proc;bind-ro:/w/.git;", "", {{0}}, false},
+    {"a protected symlink fails closed", false, {"/w"}, {{"/w/.git", RF_KIND_SYMLINK}}, {{0}}, -ELOOP, "", "", {{0}}, false},
     {"deny-read kinds: dir, file, socket, fifo, absent", false, {"/w"}, {{0}},
      {{"/h/.ssh", RF_KIND_DIR}, {"/h/.netrc", RF_KIND_FILE}, {"/run/docker.sock", RF_KIND_SOCKET},
       {"/h/fifo", RF_KIND_OTHER}, {"/h/.aws", RF_KIND_ABSENT}},
-     0, "proc:/proc;empty-dir:/h/.ssh;null-file:/h/fifo;null-file:/h/.netrc;null-file:/run/docker.sock;", "", {{0}}},
-    {"deny-read symlink fails closed", false, {"/w"}, {{0}}, {{"/h/.ssh", RF_KIND_SYMLINK}}, -ELOOP, "", "", {{0}}},
-    {"deny-read containing a writable root fails", false, {"/h/proj/w"}, {{0}}, {{"/h/proj", RF_KIND_DIR}}, -EINVAL, "", "", {{0}}},
+     0, "proc:/proc;empty-dir:/h/.ssh;null-file:/h/fifo;null-file:/h/.netrc;null-file:/run/docker.sock;", "", {{0}}, false},
+    {"deny-read symlink fails closed", false, {"/w"}, {{0}}, {{"/h/.ssh", RF_KIND_SYMLINK}}, -ELOOP, "", "", {{0}}, false},
+    {"deny-read containing a writable root fails", false, {"/h/proj/w"}, {{0}}, {{"/h/proj", RF_KIND_DIR}}, -EINVAL, "", "", {{0}}, false},
     {"deny-read under a private /tmp is already hidden", true, {"/w"}, {{0}},
-     {{"/tmp/ssh-agent.sock", RF_KIND_SOCKET}}, 0, "proc:/proc;tmpfs:/tmp;", "", {{0}}},
+     {{"/tmp/ssh-agent.sock", RF_KIND_SOCKET}}, 0, "proc:/proc;tmpfs:/tmp;", "", {{0}}, false},
     {"deny-read in a root brought back under private /tmp is still hidden", true, {"/tmp/ws"}, {{0}},
-     {{"/tmp/ws/.env", RF_KIND_FILE}}, 0, "proc:/proc;save:/tmp/ws;tmpfs:/tmp;restore:/tmp/ws;null-file:/tmp/ws/.env;", "", {{0}}},
+     {{"/tmp/ws/.env", RF_KIND_FILE}}, 0, "proc:/proc;save:/tmp/ws;tmpfs:/tmp;restore:/tmp/ws;null-file:/tmp/ws/.env;", "", {{0}}, false},
     {"deny-read inside an emptied deny-read dir is skipped", false, {"/w"}, {{0}},
-     {{"/h/.ssh/id_rsa", RF_KIND_FILE}, {"/h/.ssh", RF_KIND_DIR}}, 0, "proc:/proc;empty-dir:/h/.ssh;", "", {{0}}},
+     {{"/h/.ssh/id_rsa", RF_KIND_FILE}, {"/h/.ssh", RF_KIND_DIR}}, 0, "proc:/proc;empty-dir:/h/.ssh;", "", {{0}}, false},
     {"protected parents before children", false, {"/w"},
-     {{"/w/a/b", RF_KIND_DIR}, {"/w/a", RF_KIND_DIR}}, {{0}}, 0, "proc:/proc;bind-ro:/w/a;bind-ro:/w/a/b;", "", {{0}}},
+     {{"/w/a/b", RF_KIND_DIR}, {"/w/a", RF_KIND_DIR}}, {{0}}, 0, "proc:/proc;bind-ro:/w/a;bind-ro:/w/a/b;", "", {{0}}, false},
     {"protected absent in two roots: two placeholders", false, {"/w", "/v"},
      {{"/w/.git", RF_KIND_ABSENT}, {"/v/.git", RF_KIND_ABSENT}}, {{0}}, 0,
-     "proc:/proc;placeholder:/v/.git;placeholder:/w/.git;", "/v/.git;/w/.git;", {{0}}},
+     "proc:/proc;placeholder:/v/.git;placeholder:/w/.git;", "/v/.git;/w/.git;", {{0}}, false},
     {"the lock directory under a shared /tmp is bound read-only", false, {"/w"}, {{0}}, {{0}}, 0,
-     "proc:/proc;bind-ro:/tmp/ringfence-1000;", "", {{"/tmp/ringfence-1000", RF_KIND_DIR}}},
+     "proc:/proc;bind-ro:/tmp/ringfence-1000;", "", {{"/tmp/ringfence-1000", RF_KIND_DIR}}, false},
+    {"/dev/shm gets its own tmpfs with a private /tmp", true, {"/w"}, {{0}}, {{0}}, 0,
+     "proc:/proc;tmpfs:/tmp;shm:/dev/shm;", "", {{0}}, true},
     {"the lock directory under a private /tmp is hidden already", true, {"/w"}, {{0}}, {{0}}, 0,
-     "proc:/proc;tmpfs:/tmp;", "", {{"/tmp/ringfence-1000", RF_KIND_DIR}}},
+     "proc:/proc;tmpfs:/tmp;", "", {{"/tmp/ringfence-1000", RF_KIND_DIR}}, false},
 };
 
 int main(void) {
@@ -73,6 +76,7 @@ int main(void) {
             n_roots++;
         rf_mount_input in = {
             .tmp_private = c->tmp_private,
+            .have_dev_shm = c->have_dev_shm,
             .roots = c->roots,
             .n_roots = n_roots,
             .protected_paths = c->prot,

@@ -380,6 +380,7 @@ static int plan_mounts(ue_state *st, ue_run *run, rf_error *err) {
         .own_state = &own,
         .n_own_state = 1,
         .tmp_private = p->tmp == RF_TMP_PRIVATE,
+        .have_dev_shm = rf_path_kind_of("/dev/shm") == RF_KIND_DIR,
         .roots = st->roots,
         .n_roots = p->writable_roots.len,
         .protected_paths = run->prot,

@@ -537,6 +537,7 @@ static const escape_case escape_cases[] = {
     {"TCP connect to a loopback listener is refused", {"net", "tcp", "@TCP@"}, REFUSED, false, false, NULL},
     {"UDP send to a loopback listener is refused", {"net", "udp", "@UDP@"}, REFUSED, false, false, NULL},
     /* AF_NETLINK is refused too: glibc's getaddrinfo must still read /etc/hosts. */
+    {"write in /tmp and /dev/shm works (private in the sandbox)", {"write", "@SHM@"}, ALLOWED, false, false, NULL},
     {"threads and posix_spawn work (clone3 falls back to clone)", {"threads"}, ALLOWED, false, false, NULL},
     {"resolving localhost still works with network off", {"resolve", "localhost"}, ALLOWED, false, false, NULL},
     {"an AF_INET6 UDP socket is refused", {"net", "udp6"}, REFUSED, false, false, NULL},
@@ -551,13 +552,14 @@ static const char *expand(const char *arg, char *buf, size_t len) {
     struct {
         const char *key;
         char value[300];
-    } vars[] = {{"@WS2@", ""}, {"@WS@", ""}, {"@OUT@", ""}, {"@TCP@", ""}, {"@UDP@", ""}, {"@PTY@", ""}};
+    } vars[] = {{"@WS2@", ""}, {"@WS@", ""}, {"@OUT@", ""}, {"@TCP@", ""}, {"@UDP@", ""}, {"@PTY@", ""}, {"@SHM@", ""}};
     snprintf(vars[0].value, sizeof vars[0].value, "%s", W.ws2);
     snprintf(vars[1].value, sizeof vars[1].value, "%s", W.ws);
     snprintf(vars[2].value, sizeof vars[2].value, "%s", W.out);
     snprintf(vars[3].value, sizeof vars[3].value, "%d", W.tcp_port);
     snprintf(vars[4].value, sizeof vars[4].value, "%d", W.udp_port);
     snprintf(vars[5].value, sizeof vars[5].value, "%s", W.pty_slave);
+    snprintf(vars[6].value, sizeof vars[6].value, "/dev/shm/rf-probe-%d", (int)getpid());
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
         size_t k = strlen(vars[i].key);
         if (strncmp(arg, vars[i].key, k) == 0) {
@@ -760,6 +762,10 @@ static void test_placeholders_gone(void) {
     if (mi)
         fclose(mi);
     CHECK(mi && leaked == 0, "no sandbox mount visible on the host (%d found)", leaked);
+    char shm[64];
+    struct stat shm_st;
+    snprintf(shm, sizeof shm, "/dev/shm/rf-probe-%d", (int)getpid());
+    CHECK(lstat(shm, &shm_st) < 0, "the sandbox's /dev/shm file did not reach the host's /dev/shm");
     const char *names[] = {".git", ".codex", ".agents", ".ringfence"};
     char p[600];
     for (int i = 0; i < 4; i++) {
@@ -853,6 +859,9 @@ static int suite(bool no_userns) {
             test_shared_placeholders();
         }
     }
+    char shm[64];
+    snprintf(shm, sizeof shm, "/dev/shm/rf-probe-%d", (int)getpid());
+    unlink(shm); /* only there in the shared (no user namespace) mode */
     remove_tree(W.base);
     remove_tree(W.out);
     return check_summary(no_userns ? "unelevated (no userns)" : "unelevated");
