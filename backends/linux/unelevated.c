@@ -1,8 +1,25 @@
 /*
  * unelevated.c — the Linux admin-free backend: Landlock, seccomp, and (when
  * the machine allows unprivileged user namespaces) user + mount + PID
- * namespaces.  The ordered setup path is child_init() then
- * confine_and_exec(), read top to bottom.
+ * namespaces.
+ *
+ * The one ordered setup path, read top to bottom:
+ *   launcher   ue_spawn: observe the paths, plan the mounts, create the
+ *              placeholders, clone into new user+mount+PID namespaces (or a
+ *              plain fork without them), write the uid/gid maps, release
+ *              the child, collect the exec report.
+ *   init       child_init, steps A-D: parent-death signal, wait for the
+ *              maps, apply the mount plan, become the supervisor.  Mounts
+ *              happen here, before the command exists, so the command never
+ *              sees a half-built view.
+ *   command    confine_and_exec, steps 1-8: stdio and terminal, cwd,
+ *              parent-death signal, capabilities, no_new_privs, Landlock,
+ *              seccomp, exec.
+ *
+ * Job control: the core forwards signals to the supervisor, which passes
+ * them to the command's process group; a command stopped by Ctrl-Z stays
+ * stopped inside (pid 1 of a PID namespace cannot stop itself, so the core
+ * does not see a stopped child and does not hand the terminal back).
  */
 #include "backends/linux/unelevated.h"
 
