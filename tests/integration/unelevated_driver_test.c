@@ -33,6 +33,7 @@
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
@@ -228,6 +229,16 @@ static int run_probe(int argc, char **argv, const char *self) {
         return 0;
     if (!strcmp(a, "threads"))
         return probe_clone_users();
+    if (!strcmp(a, "foreground")) {
+        /* Handed the terminal: our group is its foreground group, and we can
+         * use it (tcgetattr) and write to it through a fresh open of /dev/tty. */
+        struct termios t;
+        int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
+        bool ok = tcgetpgrp(0) == getpgrp() && tcgetattr(0, &t) == 0 && fd >= 0 && write(fd, "", 0) == 0;
+        if (fd >= 0)
+            close(fd);
+        return ok ? 0 : refused("foreground terminal");
+    }
     if (!strcmp(a, "write"))
         return probe_write(p1, O_CREAT | O_TRUNC);
     if (!strcmp(a, "append"))
@@ -830,6 +841,8 @@ static void test_status(void) {
     printf("status: %s\n%s", st.reason, st.layers);
 }
 
+static void test_terminal(bool no_userns);
+
 static int suite(bool no_userns) {
     if (no_userns)
         setenv("RINGFENCE_DISABLE_USERNS", "1", 1);
@@ -853,6 +866,7 @@ static int suite(bool no_userns) {
         test_confined_status(state);
         test_exit_and_signal(state);
         test_kill_tree_and_forward(state);
+        test_terminal(!W.userns);
         rf_backend_unelevated.cleanup(state);
         if (W.userns) {
             test_placeholders_gone();
@@ -865,6 +879,52 @@ static int suite(bool no_userns) {
     remove_tree(W.base);
     remove_tree(W.out);
     return check_summary(no_userns ? "unelevated (no userns)" : "unelevated");
+}
+
+/* Under `script`: the command gets the terminal (launch.tty_fd), as `ringfence
+ * run` gives it to an interactive shell. */
+static int tty_run(bool no_userns) {
+    if (no_userns)
+        setenv("RINGFENCE_DISABLE_USERNS", "1", 1);
+    snprintf(W.ws, sizeof W.ws, "/");
+    rf_policy pol;
+    memset(&pol, 0, sizeof pol);
+    char cwd[4096];
+    if (!getcwd(cwd, sizeof cwd))
+        return 2;
+    rf_list_add(&pol.writable_roots, cwd, RF_SRC_DEFAULT);
+    pol.workspace = cwd;
+    void *state = NULL;
+    rf_error err = {0};
+    if (rf_backend_unelevated.prepare(&pol, &state, &err) < 0) {
+        fprintf(stderr, "prepare: %s\n", err.message);
+        return 2;
+    }
+    char *argv[] = {W.self, "--probe", "foreground", NULL};
+    rf_launch launch = {argv, probe_env, cwd, getenv("PATH"), 0, 1, 2, 0};
+    rf_child child = {0};
+    rf_outcome out = {0};
+    int rc = rf_backend_unelevated.spawn(state, &launch, &child, &err);
+    if (child.pid > 0)
+        rf_backend_unelevated.wait(state, &child, &out, &err);
+    /* Take the terminal back, as the core does. */
+    signal(SIGTTOU, SIG_IGN);
+    tcsetpgrp(0, getpgrp());
+    rf_backend_unelevated.cleanup(state);
+    rf_list_free(&pol.writable_roots);
+    if (rc < 0) {
+        fprintf(stderr, "spawn: %s\n", err.message);
+        return 2;
+    }
+    return out.kind == RF_END_EXITED ? out.value : 3;
+}
+
+static void test_terminal(bool no_userns) {
+    char cmd[9000];
+    snprintf(cmd, sizeof cmd, "cd '%s' && script -qec \"'%s' --tty-run x%s\" /dev/null >/dev/null 2>&1", W.ws, W.self,
+             no_userns ? " --no-userns" : "");
+    int st = system(cmd);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "under script, the command is handed the terminal (status %#x)", st);
 }
 
 /* ---- spawn overhead ------------------------------------------------------- */
@@ -969,6 +1029,8 @@ int main(int argc, char **argv) {
         return run_probe(argc - 2, argv + 2, W.self);
     if (argc >= 2 && strcmp(argv[1], "--suite") == 0)
         return suite(argc >= 3 && strcmp(argv[2], "--no-userns") == 0);
+    if (argc >= 3 && strcmp(argv[1], "--tty-run") == 0)
+        return tty_run(argc >= 4 && strcmp(argv[3], "--no-userns") == 0);
     if (argc >= 2 && strcmp(argv[1], "--bench") == 0)
         return bench(argc >= 3 ? atoi(argv[2]) : 200);
 
