@@ -119,7 +119,8 @@ static void ue_probe(rf_backend_status *out) {
     rf_landlock_describe(f->landlock_abi, true, line, sizeof line);
     append_layer(out, line);
     append_layer(out, "seccomp: EPERM for ptrace, io_uring, bpf, keyctl, mount family, unshare/setns, "
-                      "namespace clone flags, TIOCSTI/TIOCLINUX; socket() AF_UNIX only when network is off");
+                      "namespace clone flags, TIOCSTI/TIOCLINUX; socket() AF_UNIX only when network is off; "
+                      "i386/x32 system calls kill the process");
     append_layer(out, "no_new_privs, every capability dropped (bounding, ambient, securebits locked)");
     set_level(out, RF_G_WRITES, RF_ENFORCED, "Landlock: writes only in writable roots, /tmp, /dev/null, the terminal");
     set_level(out, RF_G_NETWORK, RF_ENFORCED,
