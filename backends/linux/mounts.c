@@ -362,7 +362,7 @@ static int apply_op(const rf_mount_op *op, int *saved, size_t *n_saved, size_t *
         if (op->kind == RF_MOP_BIND_RO)
             rc = bind_read_only(target);
         else if (op->kind == RF_MOP_PLACEHOLDER)
-            rc = empty_tmpfs(target, "0555");
+            rc = bind_read_only(target); /* the empty directory itself: half the cost of a tmpfs */
         else if (op->kind == RF_MOP_EMPTY_DIR)
             rc = empty_tmpfs(target, "0000");
         else

@@ -9,8 +9,8 @@
  *                        semaphores keep working, nothing reaches the host's)
  *   protected, present   bound read-only over itself (recursively)
  *   protected, absent    the launcher creates an empty placeholder directory
- *                        and an empty read-only tmpfs covers it, so the
- *                        command cannot create it (.git with planted hooks)
+ *                        and binds it read-only over itself, so the command
+ *                        cannot create it (.git with planted hooks)
  *   deny_read, directory an empty read-only tmpfs of mode 000 over it
  *   deny_read, file/socket/other  /dev/null bound read-only and nodev over
  *                        it: open fails with EACCES and connect() with
