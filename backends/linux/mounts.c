@@ -49,7 +49,7 @@ static rf_path_kind kind_of_mode(mode_t mode) {
 rf_path_kind rf_path_kind_of(const char *path) {
     struct stat st;
     if (lstat(path, &st) < 0)
-        return (errno == ENOENT || errno == ENOTDIR) ? RF_KIND_ABSENT : RF_KIND_OTHER;
+        return (errno == ENOENT || errno == ENOTDIR || errno == EACCES) ? RF_KIND_ABSENT : RF_KIND_OTHER;
     return kind_of_mode(st.st_mode);
 }
 
@@ -99,7 +99,16 @@ static rf_mount_target *sorted_copy(const rf_mount_target *t, size_t n) {
 }
 
 static void add_op(rf_mount_plan *p, rf_mount_op_kind kind, const char *path, rf_path_kind expect) {
-    p->ops[p->n_ops++] = (rf_mount_op){kind, path, expect};
+    p->ops[p->n_ops++] = (rf_mount_op){kind, path, expect, false};
+}
+
+/* For system paths outside every writable root (deny-read, ringfence's own state). */
+static void add_system_op(rf_mount_plan *p, const rf_mount_input *in, rf_mount_op_kind kind,
+                          const char *path, rf_path_kind expect) {
+    bool inside_root = false;
+    for (size_t r = 0; r < in->n_roots; r++)
+        inside_root |= rf_path_within(path, in->roots[r]);
+    p->ops[p->n_ops++] = (rf_mount_op){kind, path, expect, !inside_root};
 }
 
 int rf_mount_plan_build(const rf_mount_input *in, rf_mount_plan *out, rf_error *err) {
@@ -161,7 +170,7 @@ int rf_mount_plan_build(const rf_mount_input *in, rf_mount_plan *out, rf_error *
          * files and so make another run remove a placeholder it still mounts on. */
         if (t->kind != RF_KIND_DIR || (in->tmp_private && rf_path_within(t->path, "/tmp")))
             continue;
-        add_op(out, RF_MOP_BIND_RO, t->path, t->kind);
+        add_system_op(out, in, RF_MOP_BIND_RO, t->path, t->kind);
     }
 
     for (size_t i = 0; i < in->n_deny; i++) {
@@ -192,7 +201,7 @@ int rf_mount_plan_build(const rf_mount_input *in, rf_mount_plan *out, rf_error *
                 hidden = true; /* inside a directory already emptied */
         if (hidden)
             continue;
-        add_op(out, t->kind == RF_KIND_DIR ? RF_MOP_EMPTY_DIR : RF_MOP_NULL_FILE, t->path, t->kind);
+        add_system_op(out, in, t->kind == RF_KIND_DIR ? RF_MOP_EMPTY_DIR : RF_MOP_NULL_FILE, t->path, t->kind);
     }
 out:
     free(prot);
@@ -228,11 +237,11 @@ static int sys_mount_setattr(int dfd, const char *path, unsigned flags, uint64_t
 /* Opens the mount target without following any symlink, and checks it is
  * still the kind the launcher saw: a path swapped for a symlink between plan
  * and apply would otherwise carry the mount elsewhere (TOCTOU). */
-static int open_target(const char *path, rf_path_kind expect) {
+static int open_target(const char *path, rf_path_kind expect, bool parent_symlinks_ok) {
     struct open_how how;
     memset(&how, 0, sizeof how);
-    how.flags = O_PATH | O_CLOEXEC | O_NOFOLLOW;
-    how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+    how.flags = O_PATH | O_CLOEXEC | O_NOFOLLOW; /* the last component: never followed */
+    how.resolve = RESOLVE_NO_MAGICLINKS | (parent_symlinks_ok ? 0 : RESOLVE_NO_SYMLINKS);
     int fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof how);
     if (fd < 0)
         return -errno;
@@ -346,7 +355,7 @@ static int apply_op(const rf_mount_op *op, int *saved, size_t *n_saved, size_t *
             return -EINVAL;
         if ((rc = make_dirs(op->path)) < 0)
             return rc;
-        if ((target = open_target(op->path, RF_KIND_DIR)) < 0)
+        if ((target = open_target(op->path, RF_KIND_DIR, false)) < 0)
             return target;
         rc = attach(saved[*n_restored], target);
         close(target);
@@ -357,7 +366,7 @@ static int apply_op(const rf_mount_op *op, int *saved, size_t *n_saved, size_t *
     case RF_MOP_PLACEHOLDER:
     case RF_MOP_EMPTY_DIR:
     case RF_MOP_NULL_FILE:
-        if ((target = open_target(op->path, op->expect)) < 0)
+        if ((target = open_target(op->path, op->expect, op->parent_symlinks_ok)) < 0)
             return target;
         if (op->kind == RF_MOP_BIND_RO)
             rc = bind_read_only(target);

@@ -39,7 +39,8 @@ typedef enum rf_path_kind {
 } rf_path_kind;
 
 const char *rf_path_kind_name(rf_path_kind kind);
-/* lstat-based; ABSENT also for errors other than ENOENT are reported as OTHER. */
+/* lstat-based.  ABSENT also when the path cannot be reached at all (EACCES):
+ * the command, with the same uid and no capability, cannot reach it either. */
 rf_path_kind rf_path_kind_of(const char *path);
 
 typedef enum rf_mount_op_kind {
@@ -60,6 +61,10 @@ typedef struct rf_mount_op {
     rf_mount_op_kind kind;
     const char *path;    /* borrowed from the input */
     rf_path_kind expect; /* what the target must still be when mounted on */
+    /* Symlinks in the parent directories are followed (system paths such as
+     * /var/run -> /run); never for paths inside a writable root, where a
+     * command could have planted one to steer the mount elsewhere. */
+    bool parent_symlinks_ok;
 } rf_mount_op;
 
 typedef struct rf_mount_target {

@@ -105,6 +105,19 @@ int main(void) {
         }
         CHECK_STR_EQ(ops, c->want_ops, "%s: ops", c->reason);
         CHECK_STR_EQ(ph, c->want_placeholders, "%s: placeholders", c->reason);
+        /* Symlinked parents are followed only outside the writable roots. */
+        for (size_t k = 0; k < plan.n_ops; k++) {
+            bool in_root = false;
+            for (size_t r = 0; r < n_roots; r++)
+                in_root |= strncmp(plan.ops[k].path, c->roots[r], strlen(c->roots[r])) == 0;
+            bool deny = plan.ops[k].kind == RF_MOP_EMPTY_DIR || plan.ops[k].kind == RF_MOP_NULL_FILE;
+            if (deny && !in_root)
+                CHECK(plan.ops[k].parent_symlinks_ok, "%s: %s may sit behind /var/run -> /run", c->reason,
+                      plan.ops[k].path);
+            if (in_root)
+                CHECK(!plan.ops[k].parent_symlinks_ok, "%s: %s inside a root never follows symlinks", c->reason,
+                      plan.ops[k].path);
+        }
         /* Every mount target must still be of the observed kind at apply time. */
         for (size_t k = 0; k < plan.n_ops; k++)
             if (plan.ops[k].kind == RF_MOP_BIND_RO)
