@@ -402,6 +402,17 @@ static void build_world(void) {
     snprintf(sa.sun_path, sizeof sa.sun_path, "%.90s/docker.sock", W.out);
     if (bind(W.unix_fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(W.unix_fd, 64) < 0)
         fprintf(stderr, "setup: docker.sock stand-in: %s\n", strerror(errno));
+    /* The same behind a symlinked parent, as /var/run/docker.sock (/var/run -> /run). */
+    char run_dir[512], run_link[512];
+    path_in(run_dir, sizeof run_dir, W.out, "run");
+    path_in(run_link, sizeof run_link, W.out, "varrun");
+    mkdir_or_warn(run_dir);
+    if (symlink(run_dir, run_link) < 0)
+        fprintf(stderr, "setup: symlink %s: %s\n", run_link, strerror(errno));
+    int run_sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    snprintf(sa.sun_path, sizeof sa.sun_path, "%.90s/run/agent.sock", W.out);
+    if (bind(run_sock, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(run_sock, 64) < 0)
+        fprintf(stderr, "setup: agent.sock stand-in: %s\n", strerror(errno));
     W.tcp_fd = listen_loopback(SOCK_STREAM, &W.tcp_port);
     W.udp_fd = listen_loopback(SOCK_DGRAM, &W.udp_port);
 
@@ -424,6 +435,7 @@ static void build_world(void) {
     path_in(p, sizeof p, W.out, "token"), rf_list_add(&pol->deny_read, p, RF_SRC_DEFAULT);
     path_in(p, sizeof p, W.out, "docker.sock"), rf_list_add(&pol->deny_read, p, RF_SRC_DEFAULT);
     path_in(p, sizeof p, W.out, "absent-secret"), rf_list_add(&pol->deny_read, p, RF_SRC_DEFAULT);
+    path_in(p, sizeof p, W.out, "varrun/agent.sock"), rf_list_add(&pol->deny_read, p, RF_SRC_DEFAULT);
     pol->network = RF_NET_OFF;
     pol->tmp = RF_TMP_PRIVATE;
     pol->backend = "unelevated";
@@ -545,6 +557,7 @@ static const escape_case escape_cases[] = {
     {"read inside a deny-read folder is refused", {"read", "@OUT@/secret_dir/id_rsa"}, REFUSED, true, false, NULL},
     {"list a deny-read folder is refused", {"list", "@OUT@/secret_dir"}, REFUSED, true, false, NULL},
     {"connect to the docker.sock stand-in is refused", {"unix", "@OUT@/docker.sock"}, REFUSED, true, false, NULL},
+    {"connect to a deny-read socket behind a symlinked parent is refused", {"unix", "@OUT@/varrun/agent.sock"}, REFUSED, true, false, NULL},
     {"TCP connect to a loopback listener is refused", {"net", "tcp", "@TCP@"}, REFUSED, false, false, NULL},
     {"UDP send to a loopback listener is refused", {"net", "udp", "@UDP@"}, REFUSED, false, false, NULL},
     /* AF_NETLINK is refused too: glibc's getaddrinfo must still read /etc/hosts. */
