@@ -1,6 +1,7 @@
 /* placeholder.c — creating, sharing and removing the mount points of absent protected paths. */
 #include "backends/linux/placeholder.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -152,8 +153,62 @@ static int create_one(rf_placeholders *ph, const char *path, rf_error *err) {
     return 0;
 }
 
+/* True when the record lists nothing that still exists. */
+static bool record_is_void(int fd, off_t size) {
+    if (size == 0)
+        return true;
+    if (size > 65536)
+        return false;
+    char buf[65537];
+    if (pread(fd, buf, (size_t)size, 0) != size)
+        return false;
+    buf[size] = '\0';
+    for (char *save = NULL, *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        struct stat st;
+        if (lstat(line, &st) == 0 || errno != ENOENT)
+            return false;
+    }
+    return true;
+}
+
+/* Lock files of runs that were killed before they could clean up: removed
+ * when nobody holds them and they record nothing that still exists (a
+ * recorded placeholder waits for the next run in that root, which knows the
+ * candidates it may remove). */
+static void sweep_stale_locks(const char *lock_dir) {
+    DIR *d = opendir(lock_dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        size_t len = strlen(e->d_name);
+        if (strncmp(e->d_name, "root-", 5) != 0 || len < 6 || strcmp(e->d_name + len - 5, ".gate") != 0)
+            continue;
+        char gate[600], users[600];
+        snprintf(gate, sizeof gate, "%s/%s", lock_dir, e->d_name);
+        snprintf(users, sizeof users, "%s/%.*s.users", lock_dir, (int)(len - 5), e->d_name);
+        int g = open(gate, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+        if (g < 0)
+            continue;
+        struct stat held, now;
+        if (flock(g, LOCK_EX | LOCK_NB) == 0 && fstat(g, &held) == 0 && record_is_void(g, held.st_size) &&
+            stat(gate, &now) == 0 && now.st_ino == held.st_ino) {
+            int u = open(users, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+            if (u < 0 || flock(u, LOCK_EX | LOCK_NB) == 0) {
+                unlink(users);
+                unlink(gate);
+            }
+            if (u >= 0)
+                close(u);
+        }
+        close(g);
+    }
+    closedir(d);
+}
+
 int rf_placeholders_open(rf_placeholders *ph, const char *lock_dir, const char *const *roots,
                          size_t n_roots, rf_error *err) {
+    sweep_stale_locks(lock_dir);
     ph->locks = calloc(n_roots ? n_roots : 1, sizeof *ph->locks);
     ph->n_locks = 0;
     if (!ph->locks)

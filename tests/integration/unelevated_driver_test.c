@@ -39,6 +39,7 @@
 #include <arpa/inet.h>
 #include <linux/if_ether.h>
 
+#include "backends/linux/placeholder.h"
 #include "backends/linux/unelevated.h"
 #include "core/backend.h"
 #include "core/child_posix.h"
@@ -808,6 +809,14 @@ static void test_shared_placeholders(void) {
     path_in(user_dir, sizeof user_dir, W.ws, ".agents");
     path_in(git2, sizeof git2, W.ws2, ".git");
     mkdir_or_warn(user_dir); /* the user's own, empty */
+    /* Lock files of a killed run whose placeholders are gone: swept. */
+    char lock_dir[256], stale_gate[400], stale_users[400];
+    rf_error lerr = {0};
+    CHECK(rf_placeholder_lock_dir(lock_dir, sizeof lock_dir, &lerr) == 0, "lock dir: %s", lerr.message);
+    snprintf(stale_gate, sizeof stale_gate, "%s/root-00000000deadbeef.gate", lock_dir);
+    snprintf(stale_users, sizeof stale_users, "%s/root-00000000deadbeef.users", lock_dir);
+    write_file(stale_gate, "/nonexistent/ringfence-stale/.git\n");
+    write_file(stale_users, "");
     void *s1 = NULL, *s2 = NULL;
     rf_error err = {0};
     CHECK(rf_backend_unelevated.prepare(&W.policy, &s1, &err) == 0, "prepare 1: %s", err.message);
@@ -818,6 +827,7 @@ static void test_shared_placeholders(void) {
     CHECK(exit_of(run_sandboxed(s1, t, -1)) == 0, "sandbox 1 runs");
     CHECK(exit_of(run_sandboxed(s2, t, -1)) == 0, "sandbox 2 runs");
     struct stat st;
+    CHECK(lstat(stale_gate, &st) < 0 && lstat(stale_users, &st) < 0, "stale lock files of a killed run are swept");
     CHECK(lstat(git2, &st) == 0, "placeholder %s exists while sandboxes are open", git2);
     rf_backend_unelevated.cleanup(s1);
     CHECK(lstat(git2, &st) == 0, "closing sandbox 1 keeps the placeholder sandbox 2 still uses");
