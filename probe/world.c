@@ -189,6 +189,7 @@ static int write_policy(const rf_world *w, rf_error *err) {
         (rc = make_path(w, RF_W_DOCKER_SOCK, sock, sizeof sock, err)) < 0)
         return rc;
     cJSON *doc = cJSON_CreateObject();
+    cJSON_AddNumberToObject(doc, "version", 1);
     cJSON_AddStringToObject(doc, "workspace", ws);
     const char *roots[] = {nogit, extra};
     cJSON_AddItemToObject(doc, "writable_roots", cJSON_CreateStringArray(roots, 2));
