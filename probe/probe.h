@@ -74,6 +74,7 @@ typedef struct rf_probe_world {
     char tmp_path[1024];      /* a path in the host's /tmp */
     char lock_path[1024];     /* the daemon probe's lock file */
     char curl[512], git[512], ssh[512]; /* "" when not installed */
+    char net_ns[64];          /* the world's network namespace ("net:[...]") */
 } rf_probe_world;
 
 int rf_probe_world_load(const char *path, rf_probe_world *w, char *why, size_t why_len);

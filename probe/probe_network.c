@@ -83,6 +83,35 @@ static void loopback(int family, int port, struct sockaddr_storage *ss, socklen_
     }
 }
 
+/* 1 when the probe shares the world's network namespace, 0 when it does not,
+ * -1 when it cannot tell. */
+static int same_netns(const rf_probe_world *w) {
+    char mine[64];
+    ssize_t n = readlink("/proc/self/ns/net", mine, sizeof mine - 1);
+    if (n <= 0 || !w->net_ns[0])
+        return -1;
+    mine[n] = '\0';
+    return strcmp(mine, w->net_ns) == 0;
+}
+
+/* A connection that failed.  Refusals (EPERM, EACCES) are blocked.  "Nobody
+ * listens" (ECONNREFUSED, unreachable) means the sandbox put the probe in a
+ * network of its own — blocked — but only when it really is another network
+ * namespace: in the world's own namespace the listener is there (the baseline
+ * proved it), so a refusal would be the world's fault: error. */
+static void net_failed(const rf_probe_world *w, rf_probe_result *r, int err, const char *what) {
+    rf_probe_failed(r, err, what);
+    if (err != ECONNREFUSED && err != ENETUNREACH && err != EHOSTUNREACH)
+        return;
+    int same = same_netns(w);
+    if (same == 0)
+        rf_probe_blocked(r, err, "%s: %s (isolated: another network namespace)", what,
+                         strerror(err));
+    else
+        rf_probe_error(r, err, "%s: %s, in the world's own network namespace", what,
+                       strerror(err));
+}
+
 /* An HTTP GET over a connected stream socket; allowed when the nonce returns. */
 static void http_over(int fd, const rf_probe_world *w, const char *tag, rf_probe_result *r) {
     char req[256], buf[2048];
@@ -108,7 +137,7 @@ static void tcp_probe(const rf_probe_world *w, int family, int port, const char 
     if (connect(fd, (struct sockaddr *)&ss, len) < 0) {
         int e = errno;
         close(fd);
-        return rf_probe_failed(r, e, "connect to the loopback listener");
+        return net_failed(w, r, e, "connect to the loopback listener");
     }
     http_over(fd, w, tag, r);
     close(fd);
@@ -132,25 +161,19 @@ static void udp_exchange(const rf_probe_world *w, int port, const void *msg, siz
     struct sockaddr_storage ss;
     socklen_t len;
     loopback(AF_INET, port, &ss, &len);
-    if (sendto(fd, msg, msg_len, 0, (struct sockaddr *)&ss, len) < 0) {
+    /* Connected, so that an ICMP "port unreachable" comes back as ECONNREFUSED. */
+    if (connect(fd, (struct sockaddr *)&ss, len) < 0 || send(fd, msg, msg_len, 0) < 0) {
         int e = errno;
         close(fd);
-        return rf_probe_failed(r, e, what);
+        return net_failed(w, r, e, what);
     }
     unsigned char buf[1500];
     ssize_t n = read_timeout(fd, (char *)buf, sizeof buf);
     close(fd);
-    if (n == -ECONNREFUSED) { /* nobody listens there: the datagram stayed inside */
-        rf_probe_failed(r, ECONNREFUSED, "no listener answered (isolated)");
-        r->outcome = RF_OUT_BLOCKED;
-        return;
-    }
     if (n < 0)
-        return rf_probe_error(r, (int)-n, "%s: sent, but no reply: %s", what,
-                              strerror((int)-n));
+        return net_failed(w, r, (int)-n, what);
     if (!memmem(buf, (size_t)n, needle, needle_len))
         return rf_probe_error(r, 0, "%s: a reply without the nonce", what);
-    (void)w;
     rf_probe_allowed(r, "%s: the listener outside answered", what);
 }
 
@@ -187,8 +210,8 @@ static void p_dns_resolver(const rf_probe_world *w, rf_probe_result *r) {
     int e = errno;
     res_nclose(&st);
     if (n < 0) {
-        if (rf_probe_is_refusal(e))
-            return rf_probe_failed(r, e, "res_nquery");
+        if (rf_probe_is_refusal(e) || e == ECONNREFUSED || e == ENETUNREACH)
+            return net_failed(w, r, e, "res_nquery");
         return rf_probe_error(r, e, "res_nquery failed (h_errno %d): %s", h_errno, strerror(e));
     }
     if (!memmem(ans, (size_t)n, w->nonce, strlen(w->nonce)))
@@ -250,7 +273,6 @@ static void p_packet_socket(const rf_probe_world *w, rf_probe_result *r) {
 }
 
 static void p_tcp_listen(const rf_probe_world *w, rf_probe_result *r) {
-    (void)w;
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return rf_probe_failed(r, errno, "socket(AF_INET, SOCK_STREAM)");
@@ -263,7 +285,10 @@ static void p_tcp_listen(const rf_probe_world *w, rf_probe_result *r) {
         return rf_probe_failed(r, e, "bind and listen on loopback");
     }
     close(fd);
-    rf_probe_allowed(r, "listened on a loopback TCP port");
+    /* A listener in a network namespace of its own is unreachable from outside. */
+    if (same_netns(w) == 0)
+        return rf_probe_blocked(r, 0, "listened, but in another network namespace (isolated)");
+    rf_probe_allowed(r, "listened on a loopback TCP port of the host's network");
 }
 
 static void p_abstract_unix(const rf_probe_world *w, rf_probe_result *r) {
@@ -279,11 +304,8 @@ static void p_abstract_unix(const rf_probe_world *w, rf_probe_result *r) {
     if (connect(fd, (struct sockaddr *)&sa, len) < 0) {
         int e = errno;
         close(fd);
-        rf_probe_failed(r, e, "connect to the abstract socket outside");
-        /* In another network namespace the name does not exist. */
-        if (e == ECONNREFUSED)
-            r->outcome = RF_OUT_BLOCKED;
-        return;
+        /* Abstract names live in the network namespace. */
+        return net_failed(w, r, e, "connect to the abstract socket outside");
     }
     char buf[256];
     bool ok = read_until(fd, buf, sizeof buf, w->nonce);
@@ -399,7 +421,7 @@ static void p_io_uring_connect(const rf_probe_world *w, rf_probe_result *r) {
     uring_close(&u);
     if (rc < 0 || res < 0) {
         close(sock);
-        return rf_probe_failed(r, rc < 0 ? -rc : -res, "io_uring IORING_OP_CONNECT");
+        return net_failed(w, r, rc < 0 ? -rc : -res, "io_uring IORING_OP_CONNECT");
     }
     http_over(sock, w, "uring", r);
     close(sock);
@@ -423,17 +445,14 @@ static bool find_on_path(const char *name, char *out, size_t len) {
     return false;
 }
 
-static bool any_proxy_env(void) {
-    static const char *const names[] = {"http_proxy", "HTTP_PROXY", "https_proxy",
-                                        "HTTPS_PROXY", "all_proxy", "ALL_PROXY"};
+/* The proxy variables that curl and git use for an http:// URL (libcurl
+ * ignores upper-case HTTP_PROXY on purpose). */
+static bool http_proxy_env(void) {
+    static const char *const names[] = {"http_proxy", "all_proxy", "ALL_PROXY"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (getenv(names[i]) && getenv(names[i])[0])
             return true;
     return false;
-}
-
-static bool says_refused(const char *out) {
-    return strstr(out, "Operation not permitted") || strstr(out, "Permission denied");
 }
 
 /* True when the HTTP listener logged a request holding `token`. */
@@ -443,31 +462,47 @@ static bool http_hit(const rf_probe_world *w, const char *token) {
            rf_probe_read_file(path, buf, sizeof buf) >= 0 && strstr(buf, token);
 }
 
-/* Sorts out a tool run that did not reach the listener. */
-static void tool_failed(rf_probe_result *r, const char *tool, int rc, const char *out,
-                        bool honours_env) {
-    char first[200];
-    const char *tail = out;
+/* A direct TCP connect to the listener from this process: 0 or the errno. */
+static int direct_connect_errno(const rf_probe_world *w) {
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return errno;
+    struct sockaddr_storage ss;
+    socklen_t len;
+    loopback(AF_INET, w->tcp_port, &ss, &len);
+    int e = connect(fd, (struct sockaddr *)&ss, len) < 0 ? errno : 0;
+    close(fd);
+    return e;
+}
+
+/* Sorts out a tool run that did not reach the listener.  Tools rarely say
+ * why a connection failed (curl prints "Couldn't connect to server" for an
+ * EPERM from socket()), so when no convention explains the failure, the
+ * probe makes the same connection itself, from the same sandbox: refused or
+ * isolated there means the OS stopped the tool too. */
+static void tool_failed(const rf_probe_world *w, rf_probe_result *r, const char *tool, int rc,
+                        const char *out, bool honours_env) {
+    char last[200];
     size_t ol = strlen(out);
-    if (ol > 190)
-        tail = out + ol - 190;
-    snprintf(first, sizeof first, "%s", tail);
-    for (char *c = first; *c; c++)
+    snprintf(last, sizeof last, "%s", ol > 190 ? out + ol - 190 : out);
+    for (char *c = last; *c; c++)
         if (*c == '\n' || *c == '\r' || *c == '"')
             *c = ' ';
     if (strstr(out, "ringfence: network is off by policy"))
-        return rf_probe_advisory(r, "%s: a denybin stub answered: %s", tool, first);
+        return rf_probe_advisory(r, "%s: a denybin stub answered: %s", tool, last);
     if (honours_env && strstr(out, "transport 'http' not allowed"))
         return rf_probe_advisory(r, "%s: GIT_ALLOW_PROTOCOL refused http", tool);
-    if (honours_env && any_proxy_env() && (strstr(out, "proxy") || strstr(out, "127.0.0.1:9") ||
-                                           strstr(out, "port 9")))
-        return rf_probe_advisory(r, "%s: went to the proxy from the environment (exit %d): %s",
-                                 tool, rc, first);
-    if (says_refused(out))
-        return rf_probe_blocked(r, strstr(out, "Operation not permitted") ? EPERM : EACCES,
-                                "%s refused (exit %d): %s", tool, rc, first);
-    rf_probe_error(r, 0, "%s failed (exit %d) without reaching the listener: %s", tool, rc,
-                   first);
+    if (honours_env && http_proxy_env())
+        return rf_probe_advisory(r, "%s: sent to the proxy from the environment (exit %d): %s",
+                                 tool, rc, last);
+    int e = direct_connect_errno(w);
+    if (e == 0)
+        return rf_probe_error(r, 0, "%s failed (exit %d) although a direct connection works: %s",
+                              tool, rc, last);
+    char what[160];
+    snprintf(what, sizeof what, "%s failed (exit %d); the same connection from the probe", tool,
+             rc);
+    net_failed(w, r, e, what);
 }
 
 static void curl_probe(const rf_probe_world *w, bool no_proxy, rf_probe_result *r) {
@@ -483,7 +518,7 @@ static void curl_probe(const rf_probe_world *w, bool no_proxy, rf_probe_result *
         return rf_probe_error(r, -rc, "running curl: %s", strerror(-rc));
     if (rc == 0 && strstr(out, w->nonce))
         return rf_probe_allowed(r, "curl fetched the nonce from the listener outside");
-    tool_failed(r, "curl", rc, out, !no_proxy);
+    tool_failed(w, r, "curl", rc, out, !no_proxy);
 }
 
 static void p_curl_proxy(const rf_probe_world *w, rf_probe_result *r) { curl_probe(w, false, r); }
@@ -501,7 +536,7 @@ static void p_git_http(const rf_probe_world *w, rf_probe_result *r) {
         return rf_probe_error(r, -rc, "running git: %s", strerror(-rc));
     if (http_hit(w, token))
         return rf_probe_allowed(r, "git reached the HTTP listener outside (exit %d)", rc);
-    tool_failed(r, "git", rc, out, true);
+    tool_failed(w, r, "git", rc, out, true);
 }
 
 static void ssh_probe(const rf_probe_world *w, const char *ssh, rf_probe_result *r) {
@@ -516,7 +551,7 @@ static void ssh_probe(const rf_probe_world *w, const char *ssh, rf_probe_result 
         return rf_probe_error(r, -rc, "running %s: %s", ssh, strerror(-rc));
     if (strstr(out, banner))
         return rf_probe_allowed(r, "%s exchanged banners with the listener outside", ssh);
-    tool_failed(r, ssh, rc, out, false);
+    tool_failed(w, r, ssh, rc, out, false);
 }
 
 static void p_ssh_path(const rf_probe_world *w, rf_probe_result *r) {

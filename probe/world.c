@@ -247,6 +247,10 @@ static int write_world_file(const rf_world *w, rf_error *err) {
     cJSON_AddStringToObject(doc, "curl", curl);
     cJSON_AddStringToObject(doc, "git", git);
     cJSON_AddStringToObject(doc, "ssh", ssh);
+    char net_ns[64] = "";
+    ssize_t n = readlink("/proc/self/ns/net", net_ns, sizeof net_ns - 1);
+    net_ns[n > 0 ? n : 0] = '\0';
+    cJSON_AddStringToObject(doc, "net_ns", net_ns);
     rc = write_json(w, RF_W_WORLD_JSON, doc, err);
     cJSON_Delete(doc);
     return rc;

@@ -76,7 +76,8 @@ int rf_probe_world_load(const char *path, rf_probe_world *w, char *why, size_t w
                       why_len) &&
               get_str(root, "curl", w->curl, sizeof w->curl, false, why, why_len) &&
               get_str(root, "git", w->git, sizeof w->git, false, why, why_len) &&
-              get_str(root, "ssh", w->ssh, sizeof w->ssh, false, why, why_len);
+              get_str(root, "ssh", w->ssh, sizeof w->ssh, false, why, why_len) &&
+              get_str(root, "net_ns", w->net_ns, sizeof w->net_ns, false, why, why_len);
     cJSON_Delete(root);
     if (!ok)
         return -EINVAL;
