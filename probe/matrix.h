@@ -60,6 +60,10 @@ int rf_matrix_find_probe(char **path, rf_error *err);
 void rf_matrix_judge(rf_matrix_column *col, size_t n_probes, bool baseline, bool as_root,
                      const rf_matrix_column *base);
 
+/* Counts the verdicts of every column into m's totals; a column that could
+ * not run counts as broken, an unavailable one not at all. */
+void rf_matrix_count(rf_matrix *m);
+
 /* Output. `command` is the command line shown in the markdown header. */
 void rf_matrix_print_text(const rf_matrix *m, FILE *out);
 void rf_matrix_print_markdown(const rf_matrix *m, const char *command, FILE *out);
