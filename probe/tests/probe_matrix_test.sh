@@ -4,6 +4,11 @@
 # and on any broken probe (one that does not succeed under `none`).
 set -u
 ringfence=$1
+if [ "${2:-}" = nouserns ]; then
+    # The backend's own test switch: behave as if unprivileged user
+    # namespaces were not allowed on this machine.
+    export RINGFENCE_DISABLE_USERNS=1
+fi
 out=${TEST_TMPDIR:-/tmp}/probe-matrix.json
 "$ringfence" probe --all --json >"$out"
 status=$?
