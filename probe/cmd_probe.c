@@ -39,9 +39,9 @@ enum { FMT_TEXT, FMT_JSON, FMT_MARKDOWN };
 /* The baseline measures the direct path: proxy variables inherited from the
  * caller would send curl and git elsewhere before any sandbox is involved. */
 static void clear_inherited_proxies(void) {
-    static const char *const names[] = {"http_proxy", "HTTP_PROXY", "https_proxy",
-                                        "HTTPS_PROXY", "all_proxy", "ALL_PROXY",
-                                        "ftp_proxy", "FTP_PROXY", "no_proxy", "NO_PROXY"};
+    static const char *const names[] = {"http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY",
+                                        "all_proxy",  "ALL_PROXY",  "ftp_proxy",   "FTP_PROXY",
+                                        "no_proxy",   "NO_PROXY"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         unsetenv(names[i]);
 }
@@ -94,8 +94,7 @@ int rf_cmd_probe(int argc, char **argv) {
         }
     }
     if (optind < argc) {
-        fprintf(stderr, "ringfence probe: unexpected argument '%s'\n%s", argv[optind],
-                probe_usage);
+        fprintf(stderr, "ringfence probe: unexpected argument '%s'\n%s", argv[optind], probe_usage);
         return 2;
     }
     if (opts.all && opts.n_backends) {

@@ -36,9 +36,9 @@ typedef enum rf_verdict {
 const char *rf_verdict_name(rf_verdict v);
 
 typedef struct rf_expectation {
-    int min_strength;   /* weaker than this: mismatch */
-    int max_strength;   /* stronger than this: unclaimed */
-    const char *text;   /* "blocked", "advisory-blocked or blocked", ... */
+    int min_strength; /* weaker than this: mismatch */
+    int max_strength; /* stronger than this: unclaimed */
+    const char *text; /* "blocked", "advisory-blocked or blocked", ... */
 } rf_expectation;
 
 int rf_outcome_strength(rf_probe_outcome o); /* 0, 1, 2; -1 for error */

@@ -24,7 +24,6 @@ void rf_matrix_judge(rf_matrix_column *col, size_t n_probes, bool baseline, bool
     }
 }
 
-
 void rf_matrix_count(rf_matrix *m) {
     m->mismatches = m->broken = m->skipped = m->unclaimed = 0;
     for (size_t c = 0; c < m->n_columns; c++) {

@@ -82,11 +82,10 @@ static int run_column(rf_matrix_column *col, size_t n_probes, rf_world *world,
         return rf_fail_errno(err, ENOMEM, "allocating the %s column", col->status.name);
     }
     char *const argv[] = {(char *)probe_bin, "--world", (char *)rf_world_file(world), NULL};
-    sandbox_launch l = {.policy = policy, .backend = col->status.name,
-                        .cwd = rf_world_workspace(world)};
+    sandbox_launch l = {
+        .policy = policy, .backend = col->status.name, .cwd = rf_world_workspace(world)};
     char *output = NULL;
-    rc = rf_probe_session_run(launch_in_sandbox, &l, argv, &output, col->error,
-                              sizeof col->error);
+    rc = rf_probe_session_run(launch_in_sandbox, &l, argv, &output, col->error, sizeof col->error);
     if (rc == 0)
         rc = rf_probe_lines_parse(lines, n_lines, output, col->error, sizeof col->error);
     /* Settle the after-run checks even when the run failed: a surviving

@@ -17,9 +17,9 @@
 typedef struct rf_matrix_options {
     const char *const *backends; /* names; empty with `all` */
     size_t n_backends;
-    bool all;                    /* every available backend except none */
-    const char *probe_bin;       /* NULL: found beside ringfence */
-    const char *world_dir;       /* NULL: the world's default */
+    bool all;              /* every available backend except none */
+    const char *probe_bin; /* NULL: found beside ringfence */
+    const char *world_dir; /* NULL: the world's default */
 } rf_matrix_options;
 
 typedef struct rf_matrix_cell {
@@ -31,8 +31,8 @@ typedef struct rf_matrix_cell {
 typedef struct rf_matrix_column {
     rf_backend_status status;
     bool ran;
-    char error[1024];       /* why the run failed ("" when it ran) */
-    rf_matrix_cell *cells;  /* one per probe, table order; NULL when not run */
+    char error[1024];      /* why the run failed ("" when it ran) */
+    rf_matrix_cell *cells; /* one per probe, table order; NULL when not run */
 } rf_matrix_column;
 
 typedef struct rf_matrix {

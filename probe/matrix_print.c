@@ -71,9 +71,9 @@ void rf_matrix_print_text(const rf_matrix *m, FILE *out) {
         for (size_t i = 0; col->ran && i < m->n_probes; i++) {
             const rf_matrix_cell *cell = &col->cells[i];
             if (cell->verdict == RF_VERDICT_MISMATCH || cell->verdict == RF_VERDICT_BROKEN)
-                fprintf(out, "%s under %s: %s (want %s): %s\n", m->probes[i].id,
-                        col->status.name, rf_probe_outcome_name(cell->line.outcome),
-                        cell->expected, cell->line.detail);
+                fprintf(out, "%s under %s: %s (want %s): %s\n", m->probes[i].id, col->status.name,
+                        rf_probe_outcome_name(cell->line.outcome), cell->expected,
+                        cell->line.detail);
         }
     }
     print_summary(m, out);
@@ -88,8 +88,8 @@ void rf_matrix_print_markdown(const rf_matrix *m, const char *command, FILE *out
         const rf_matrix_column *col = &m->columns[c];
         fprintf(out, "| %s |", col->status.name);
         for (int g = 0; g < RF_G_COUNT; g++)
-            fprintf(out, " %s |", col->status.available ? rf_level_name(col->status.level[g])
-                                                         : "unavailable");
+            fprintf(out, " %s |",
+                    col->status.available ? rf_level_name(col->status.level[g]) : "unavailable");
         fputc('\n', out);
     }
     fprintf(out, "\n| probe | guarantee | kind |");

@@ -38,8 +38,7 @@ static int parse_one(rf_probe_line *lines, size_t count, const char *text, char 
     const cJSON *detail = cJSON_GetObjectItemCaseSensitive(o, "detail");
     int outcome = cJSON_IsString(out) ? rf_probe_outcome_from_name(out->valuestring) : -1;
     if (!cJSON_IsString(id) || outcome < 0) {
-        snprintf(why, why_len, "rf-probe printed a line that is not a probe result: %.200s",
-                 text);
+        snprintf(why, why_len, "rf-probe printed a line that is not a probe result: %.200s", text);
         rc = -EINVAL;
         goto out;
     }
@@ -145,8 +144,7 @@ static void check_daemon(rf_probe_line *line, const char *lock_path) {
         return;
     }
     snprintf(line->detail, sizeof line->detail,
-             "the daemon (pid %d) still held the lock 1.5 s after the run; killed it",
-             (int)holder);
+             "the daemon (pid %d) still held the lock 1.5 s after the run; killed it", (int)holder);
     end_survivor(holder, lock_path);
 }
 

@@ -10,8 +10,8 @@
 #include "probe/probe.h"
 
 typedef struct rf_probe_line {
-    const rf_probe *probe;    /* from the table */
-    bool seen;                /* rf-probe reported it */
+    const rf_probe *probe; /* from the table */
+    bool seen;             /* rf-probe reported it */
     rf_probe_outcome outcome;
     int err;
     char detail[600];

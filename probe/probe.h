@@ -65,23 +65,23 @@ typedef struct rf_probe_world {
     char root[1024];
     char nonce[64];
     int tcp_port, tcp6_port, udp_port, dns_port, ssh_port;
-    char abstract_name[108];  /* without the leading NUL */
+    char abstract_name[108]; /* without the leading NUL */
     char docker_sock[1024];
     int target_pid;
     unsigned long target_addr; /* address of a nonce buffer in the target */
     size_t target_len;
-    int target_fd;            /* an fd the target holds open */
-    char tmp_path[1024];      /* a path in the host's /tmp */
-    char lock_path[1024];     /* the daemon probe's lock file */
+    int target_fd;                      /* an fd the target holds open */
+    char tmp_path[1024];                /* a path in the host's /tmp */
+    char lock_path[1024];               /* the daemon probe's lock file */
     char curl[512], git[512], ssh[512]; /* "" when not installed */
-    char net_ns[64];          /* the world's network namespace ("net:[...]") */
+    char net_ns[64];                    /* the world's network namespace ("net:[...]") */
 } rf_probe_world;
 
 int rf_probe_world_load(const char *path, rf_probe_world *w, char *why, size_t why_len);
 
 typedef struct rf_probe_result {
     rf_probe_outcome outcome;
-    int err;            /* the errno that decided, or 0 */
+    int err; /* the errno that decided, or 0 */
     char detail[512];
 } rf_probe_result;
 
@@ -115,7 +115,8 @@ extern const size_t rf_probes_process_count;
 /* ---- helpers for probe functions (probe_util.c) -------------------------- */
 
 /* Result setters; detail is printf-formatted. */
-void rf_probe_allowed(rf_probe_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void rf_probe_allowed(rf_probe_result *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 void rf_probe_error(rf_probe_result *r, int err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void rf_probe_advisory(rf_probe_result *r, const char *fmt, ...)

@@ -26,8 +26,7 @@ static void read_secret(const char *path, const rf_probe_world *w, const char *w
         return rf_probe_failed_hidden(r, (int)-n, what);
     if (!strstr(buf, w->nonce)) {
         /* An empty file mounted over the secret reads fine and says nothing. */
-        return rf_probe_blocked(r, 0, "%s: read %ld bytes without the secret (covered)",
-                 what, n);
+        return rf_probe_blocked(r, 0, "%s: read %ld bytes without the secret (covered)", what, n);
     }
     rf_probe_allowed(r, "%s: read the secret from %s", what, path);
 }
@@ -75,7 +74,8 @@ static void p_list_dir(const rf_probe_world *w, rf_probe_result *r) {
     }
     closedir(d);
     if (!seen) {
-        return rf_probe_blocked(r, 0, "listed %s: %d entries, the secret is not among them (covered)", path, entries);
+        return rf_probe_blocked(
+            r, 0, "listed %s: %d entries, the secret is not among them (covered)", path, entries);
     }
     rf_probe_allowed(r, "listed %s and saw token.txt", path);
 }
@@ -110,6 +110,7 @@ static void p_docker_sock(const rf_probe_world *w, rf_probe_result *r) {
     rf_probe_allowed(r, "connected to %s and read its greeting", w->docker_sock);
 }
 
+/* clang-format off */
 #define P(id, fn, desc) {id, RF_G_DENY_READ, RF_KIND_RAW, 0, fn, desc}
 
 const rf_probe rf_probes_deny_read[] = {
@@ -120,3 +121,4 @@ const rf_probe rf_probes_deny_read[] = {
     P("deny_read.docker_sock", p_docker_sock, "connect to the docker.sock stand-in"),
 };
 const size_t rf_probes_deny_read_count = sizeof rf_probes_deny_read / sizeof rf_probes_deny_read[0];
+/* clang-format on */

@@ -11,11 +11,11 @@
  */
 #include <arpa/inet.h>
 #include <arpa/nameser.h>
-#include <netdb.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if_ether.h>
 #include <linux/io_uring.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <netinet/ip_icmp.h>
@@ -108,15 +108,14 @@ static void net_failed(const rf_probe_world *w, rf_probe_result *r, int err, con
         rf_probe_blocked(r, err, "%s: %s (isolated: another network namespace)", what,
                          strerror(err));
     else
-        rf_probe_error(r, err, "%s: %s, in the world's own network namespace", what,
-                       strerror(err));
+        rf_probe_error(r, err, "%s: %s, in the world's own network namespace", what, strerror(err));
 }
 
 /* An HTTP GET over a connected stream socket; allowed when the nonce returns. */
 static void http_over(int fd, const rf_probe_world *w, const char *tag, rf_probe_result *r) {
     char req[256], buf[2048];
-    int n = snprintf(req, sizeof req, "GET /%s-%s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n", tag,
-                     w->nonce);
+    int n =
+        snprintf(req, sizeof req, "GET /%s-%s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n", tag, w->nonce);
     if (send(fd, req, (size_t)n, MSG_NOSIGNAL) != n)
         return rf_probe_error(r, errno, "%s: send the request: %s", tag, strerror(errno));
     if (!read_until(fd, buf, sizeof buf, w->nonce))
@@ -353,8 +352,8 @@ static int uring_open(uring *u) {
     if (u->p.features & IORING_FEAT_SINGLE_MMAP) {
         u->cq_ptr = u->sq_ptr;
     } else {
-        u->cq_ptr = mmap(NULL, u->cq_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE,
-                         u->fd, IORING_OFF_CQ_RING);
+        u->cq_ptr = mmap(NULL, u->cq_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, u->fd,
+                         IORING_OFF_CQ_RING);
         if (u->cq_ptr == MAP_FAILED)
             return u->cq_ptr = NULL, -errno;
     }
@@ -543,9 +542,23 @@ static void ssh_probe(const rf_probe_world *w, const char *ssh, rf_probe_result 
     char port[16], banner[128], out[16384];
     snprintf(port, sizeof port, "%d", w->ssh_port);
     snprintf(banner, sizeof banner, "rfprobe_%s", w->nonce);
-    char *argv[] = {(char *)ssh, "-v", "-F", "/dev/null", "-o", "BatchMode=yes", "-o",
-                    "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o",
-                    "ConnectTimeout=5", "-p", port, "rfprobe@127.0.0.1", "true", NULL};
+    char *argv[] = {(char *)ssh,
+                    "-v",
+                    "-F",
+                    "/dev/null",
+                    "-o",
+                    "BatchMode=yes",
+                    "-o",
+                    "StrictHostKeyChecking=no",
+                    "-o",
+                    "UserKnownHostsFile=/dev/null",
+                    "-o",
+                    "ConnectTimeout=5",
+                    "-p",
+                    port,
+                    "rfprobe@127.0.0.1",
+                    "true",
+                    NULL};
     int rc = rf_probe_run_tool(argv, out, sizeof out, 15);
     if (rc < 0)
         return rf_probe_error(r, -rc, "running %s: %s", ssh, strerror(-rc));
@@ -567,6 +580,7 @@ static void p_ssh_absolute(const rf_probe_world *w, rf_probe_result *r) {
     ssh_probe(w, w->ssh, r);
 }
 
+/* clang-format off */
 #define P(id, kind, flags, fn, desc) {id, RF_G_NETWORK, kind, flags, fn, desc}
 
 const rf_probe rf_probes_network[] = {
@@ -587,3 +601,4 @@ const rf_probe rf_probes_network[] = {
     P("network.ssh_absolute", RF_KIND_RAW, 0, p_ssh_absolute, "ssh by absolute path (bypasses PATH stubs)"),
 };
 const size_t rf_probes_network_count = sizeof rf_probes_network / sizeof rf_probes_network[0];
+/* clang-format on */

@@ -112,8 +112,8 @@ static void p_proc_mem(const rf_probe_world *w, rf_probe_result *r, bool write_i
         return rf_probe_failed_hidden(r, ESRCH, "pid names another process here");
     int fd = open(path, (write_it ? O_RDWR : O_RDONLY) | O_CLOEXEC);
     if (fd < 0)
-        return rf_probe_failed_hidden(r, errno, write_it ? "open /proc/PID/mem for writing"
-                                                         : "open /proc/PID/mem");
+        return rf_probe_failed_hidden(
+            r, errno, write_it ? "open /proc/PID/mem for writing" : "open /proc/PID/mem");
     size_t len = w->target_len < sizeof buf ? w->target_len : sizeof buf - 1;
     ssize_t n = pread(fd, buf, len, (off_t)w->target_addr);
     if (n < 0) {
@@ -135,8 +135,12 @@ static void p_proc_mem(const rf_probe_world *w, rf_probe_result *r, bool write_i
                      w->target_pid, path);
 }
 
-static void p_proc_mem_read(const rf_probe_world *w, rf_probe_result *r) { p_proc_mem(w, r, false); }
-static void p_proc_mem_write(const rf_probe_world *w, rf_probe_result *r) { p_proc_mem(w, r, true); }
+static void p_proc_mem_read(const rf_probe_world *w, rf_probe_result *r) {
+    p_proc_mem(w, r, false);
+}
+static void p_proc_mem_write(const rf_probe_world *w, rf_probe_result *r) {
+    p_proc_mem(w, r, true);
+}
 
 /* pidfd_getfd: copy a file descriptor out of a process outside. */
 static void p_pidfd_getfd(const rf_probe_world *w, rf_probe_result *r) {
@@ -225,7 +229,8 @@ static bool status_field(const char *name, char *value, size_t len) {
     if (rf_probe_read_file("/proc/self/status", buf, sizeof buf) < 0)
         return false;
     size_t nl = strlen(name);
-    for (char *line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+    for (char *line = buf; line && *line;
+         line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
         if (strncmp(line, name, nl) == 0 && line[nl] == ':') {
             char *v = line + nl + 1;
             while (*v == ' ' || *v == '\t')
@@ -265,13 +270,15 @@ static void p_capabilities(const rf_probe_world *w, rf_probe_result *r) {
         return rf_probe_allowed(r, "holds capabilities: CapEff %s CapPrm %s CapAmb %s", eff, prm,
                                 amb);
     if (b && strcmp(nnp, "1") != 0)
-        return rf_probe_allowed(r, "no capabilities now, but CapBnd %s and NoNewPrivs 0 let a "
-                                   "setuid program gain them",
+        return rf_probe_allowed(r,
+                                "no capabilities now, but CapBnd %s and NoNewPrivs 0 let a "
+                                "setuid program gain them",
                                 bnd);
     rf_probe_blocked(r, 0, "no capabilities and no way to gain them (CapBnd %s, NoNewPrivs %s)",
                      bnd, nnp);
 }
 
+/* clang-format off */
 #define P(id, flags, fn, desc) {id, RF_G_PROCESS_TREE, RF_KIND_RAW, flags, fn, desc}
 
 const rf_probe rf_probes_process[] = {
@@ -288,3 +295,4 @@ const rf_probe rf_probes_process[] = {
     P("process.capabilities", 0, p_capabilities, "hold or be able to gain capabilities"),
 };
 const size_t rf_probes_process_count = sizeof rf_probes_process / sizeof rf_probes_process[0];
+/* clang-format on */

@@ -241,6 +241,7 @@ static void p_agents_create(const rf_probe_world *w, rf_probe_result *r) {
     rf_probe_allowed(r, "created %s", agents);
 }
 
+/* clang-format off */
 #define P(id, fn, desc) {id, RF_G_PROTECTED, RF_KIND_RAW, 0, fn, desc}
 
 const rf_probe rf_probes_protected[] = {
@@ -260,3 +261,4 @@ const rf_probe rf_probes_protected[] = {
     P("protected.ringfence_write", p_ringfence_write, "write .ringfence/policy.json"),
 };
 const size_t rf_probes_protected_count = sizeof rf_probes_protected / sizeof rf_probes_protected[0];
+/* clang-format on */

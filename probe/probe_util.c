@@ -81,8 +81,8 @@ bool rf_probe_is_refusal(int err) {
     case EPERM:
     case EACCES:
     case EROFS:
-    case EXDEV:  /* Landlock REFER: a link or rename across the boundary */
-    case EBUSY:  /* renaming or removing a mount point (a read-only bind) */
+    case EXDEV: /* Landlock REFER: a link or rename across the boundary */
+    case EBUSY: /* renaming or removing a mount point (a read-only bind) */
         return true;
     default:
         return false;

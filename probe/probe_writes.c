@@ -42,8 +42,8 @@ static bool file_contains(const char *path, const char *needle) {
 }
 
 /* Create-and-verify: write a marker to rel (with `flags`) and read it back. */
-static void write_and_verify(const rf_probe_world *w, const char *rel, int flags,
-                             const char *what, rf_probe_result *r) {
+static void write_and_verify(const rf_probe_world *w, const char *rel, int flags, const char *what,
+                             rf_probe_result *r) {
     char path[PATHBUF], marker[128];
     if (!rf_probe_path(w, rel, path, sizeof path))
         return rf_probe_error(r, ENAMETOOLONG, "path too long");
@@ -335,8 +335,9 @@ static void p_symlink_flip(const rf_probe_world *w, rf_probe_result *r) {
         return rf_probe_allowed(r, "%d flips: a write through the link reached %s", c.flips,
                                 outside);
     if (refused > 0) {
-        return rf_probe_blocked(r, refusal_errno, "%d flips, %d writes inside, %d refused (%s), none reached outside", c.flips,
-                 writes, refused, strerror(refusal_errno));
+        return rf_probe_blocked(r, refusal_errno,
+                                "%d flips, %d writes inside, %d refused (%s), none reached outside",
+                                c.flips, writes, refused, strerror(refusal_errno));
     }
     rf_probe_error(r, other_errno,
                    "%d flips (%d failed), %d writes, %d other errors: the race never aimed "
@@ -406,6 +407,7 @@ static void p_tmp_host(const rf_probe_world *w, rf_probe_result *r) {
     rf_probe_allowed(r, "wrote %s", w->tmp_path);
 }
 
+/* clang-format off */
 #define P(id, kind, flags, fn, desc) {id, RF_G_WRITES, kind, flags, fn, desc}
 
 const rf_probe rf_probes_writes[] = {
@@ -437,3 +439,4 @@ const rf_probe rf_probes_writes[] = {
     P("writes.tmp_host", RF_KIND_RAW, RF_PROBE_POST_CHECK, p_tmp_host, "write a file that reaches the host's /tmp"),
 };
 const size_t rf_probes_writes_count = sizeof rf_probes_writes / sizeof rf_probes_writes[0];
+/* clang-format on */

@@ -93,8 +93,8 @@ static int slurp(int fd, char **out) {
     return 0;
 }
 
-int rf_probe_session_run(rf_probe_launch_fn launch, void *ctx, char *const argv[],
-                         char **output, char *why, size_t why_len) {
+int rf_probe_session_run(rf_probe_launch_fn launch, void *ctx, char *const argv[], char **output,
+                         char *why, size_t why_len) {
     *output = NULL;
     int rc = 0, master = -1, out_p[2] = {-1, -1}, rep_p[2] = {-1, -1};
     pid_t pid = -1;

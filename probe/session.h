@@ -18,11 +18,10 @@ typedef int (*rf_probe_launch_fn)(void *ctx, char *const argv[], int stdout_fd, 
  * controlling terminal on fd 0 and calls `launch` there; collects stdout into
  * *output (malloc'd, NUL-terminated).  Returns launch's result, or < 0 with
  * `why` filled when the session could not be set up. */
-int rf_probe_session_run(rf_probe_launch_fn launch, void *ctx, char *const argv[],
-                         char **output, char *why, size_t why_len);
+int rf_probe_session_run(rf_probe_launch_fn launch, void *ctx, char *const argv[], char **output,
+                         char *why, size_t why_len);
 
 /* A launch that fork+execs argv directly (unconfined); ctx unused. */
-int rf_probe_launch_direct(void *ctx, char *const argv[], int stdout_fd, char *why,
-                           size_t why_len);
+int rf_probe_launch_direct(void *ctx, char *const argv[], int stdout_fd, char *why, size_t why_len);
 
 #endif

@@ -101,10 +101,21 @@ static int remove_rel(const rf_world *w, const char *rel, rf_error *err) {
 /* ---- the fixtures ------------------------------------------------------- */
 
 static const char *const fixture_dirs[] = {
-    RF_W_WS, RF_W_WS "/.git", RF_W_WS "/.git/hooks", RF_W_WS "/.git/objects",
-    RF_W_WS "/.git/refs", RF_W_WS "/.git/refs/heads", RF_W_WS_CODEX, RF_W_WS_DECOY,
-    RF_W_WS_RINGFENCE, RF_W_NOGIT, RF_W_EXTRA, RF_W_EXTRA "/.git", RF_W_OUTSIDE,
-    RF_W_OUT_RMDIR, RF_W_SECRET_DIR,
+    RF_W_WS,
+    RF_W_WS "/.git",
+    RF_W_WS "/.git/hooks",
+    RF_W_WS "/.git/objects",
+    RF_W_WS "/.git/refs",
+    RF_W_WS "/.git/refs/heads",
+    RF_W_WS_CODEX,
+    RF_W_WS_DECOY,
+    RF_W_WS_RINGFENCE,
+    RF_W_NOGIT,
+    RF_W_EXTRA,
+    RF_W_EXTRA "/.git",
+    RF_W_OUTSIDE,
+    RF_W_OUT_RMDIR,
+    RF_W_SECRET_DIR,
 };
 
 static const char git_config[] =
@@ -142,8 +153,8 @@ static const struct {
 };
 
 /* The folders the probes change, removed and made again. */
-static const char *const reset_roots[] = {RF_W_WS, RF_W_NOGIT, RF_W_EXTRA, RF_W_OUTSIDE,
-                                          RF_W_SECRET_DIR, RF_W_SECRET_SINGLE};
+static const char *const reset_roots[] = {RF_W_WS,      RF_W_NOGIT,      RF_W_EXTRA,
+                                          RF_W_OUTSIDE, RF_W_SECRET_DIR, RF_W_SECRET_SINGLE};
 
 int rf_world_reset(rf_world *w, rf_error *err) {
     int rc = 0;
@@ -309,8 +320,7 @@ int rf_world_create(const char *base_dir, rf_world **out, rf_error *err) {
     char sock[PATH_MAX + 64], hits[PATH_MAX + 64], target_file[PATH_MAX + 64];
     if ((rc = make_path(w, RF_W_DOCKER_SOCK, sock, sizeof sock, err)) < 0 ||
         (rc = make_path(w, RF_W_HTTP_HITS, hits, sizeof hits, err)) < 0 ||
-        (rc = make_path(w, RF_W_STATE "/target-fd.txt", target_file, sizeof target_file,
-                        err)) < 0)
+        (rc = make_path(w, RF_W_STATE "/target-fd.txt", target_file, sizeof target_file, err)) < 0)
         goto out;
     if ((rc = rf_world_sockets_open(&w->sockets, sock, w->abstract_name, err)) < 0 ||
         (rc = rf_world_serve(&w->sockets, w->nonce, hits, &w->server_pid, err)) < 0)

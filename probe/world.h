@@ -32,9 +32,9 @@ const char *rf_world_root(const rf_world *w);
 const char *rf_world_file(const rf_world *w);        /* state/world.json */
 const char *rf_world_policy_file(const rf_world *w); /* state/policy.json */
 const char *rf_world_workspace(const rf_world *w);
-const char *rf_world_tmp_path(const rf_world *w);    /* the host /tmp marker path */
-const char *rf_world_lock_path(const rf_world *w);   /* the daemon probe's lock */
-const char *rf_world_nonce(const rf_world *w);       /* what every target answers with */
+const char *rf_world_tmp_path(const rf_world *w);  /* the host /tmp marker path */
+const char *rf_world_lock_path(const rf_world *w); /* the daemon probe's lock */
+const char *rf_world_nonce(const rf_world *w);     /* what every target answers with */
 
 /* Kills the world's helper processes (only those, by pid), removes the
  * folder and the /tmp marker.  NULL is fine. */

@@ -56,28 +56,27 @@ int rf_probe_world_load(const char *path, rf_probe_world *w, char *why, size_t w
     }
     long tcp, tcp6, udp, dns, ssh, pid, fd, tlen;
     char addr[32];
-    bool ok = get_str(root, "root", w->root, sizeof w->root, true, why, why_len) &&
-              get_str(root, "nonce", w->nonce, sizeof w->nonce, true, why, why_len) &&
-              get_int(root, "tcp_port", &tcp, why, why_len) &&
-              get_int(root, "tcp6_port", &tcp6, why, why_len) &&
-              get_int(root, "udp_port", &udp, why, why_len) &&
-              get_int(root, "dns_port", &dns, why, why_len) &&
-              get_int(root, "ssh_port", &ssh, why, why_len) &&
-              get_str(root, "abstract_name", w->abstract_name, sizeof w->abstract_name, true, why,
-                      why_len) &&
-              get_str(root, "docker_sock", w->docker_sock, sizeof w->docker_sock, true, why,
-                      why_len) &&
-              get_int(root, "target_pid", &pid, why, why_len) &&
-              get_str(root, "target_addr", addr, sizeof addr, true, why, why_len) &&
-              get_int(root, "target_len", &tlen, why, why_len) &&
-              get_int(root, "target_fd", &fd, why, why_len) &&
-              get_str(root, "tmp_path", w->tmp_path, sizeof w->tmp_path, true, why, why_len) &&
-              get_str(root, "lock_path", w->lock_path, sizeof w->lock_path, true, why,
-                      why_len) &&
-              get_str(root, "curl", w->curl, sizeof w->curl, false, why, why_len) &&
-              get_str(root, "git", w->git, sizeof w->git, false, why, why_len) &&
-              get_str(root, "ssh", w->ssh, sizeof w->ssh, false, why, why_len) &&
-              get_str(root, "net_ns", w->net_ns, sizeof w->net_ns, false, why, why_len);
+    bool ok =
+        get_str(root, "root", w->root, sizeof w->root, true, why, why_len) &&
+        get_str(root, "nonce", w->nonce, sizeof w->nonce, true, why, why_len) &&
+        get_int(root, "tcp_port", &tcp, why, why_len) &&
+        get_int(root, "tcp6_port", &tcp6, why, why_len) &&
+        get_int(root, "udp_port", &udp, why, why_len) &&
+        get_int(root, "dns_port", &dns, why, why_len) &&
+        get_int(root, "ssh_port", &ssh, why, why_len) &&
+        get_str(root, "abstract_name", w->abstract_name, sizeof w->abstract_name, true, why,
+                why_len) &&
+        get_str(root, "docker_sock", w->docker_sock, sizeof w->docker_sock, true, why, why_len) &&
+        get_int(root, "target_pid", &pid, why, why_len) &&
+        get_str(root, "target_addr", addr, sizeof addr, true, why, why_len) &&
+        get_int(root, "target_len", &tlen, why, why_len) &&
+        get_int(root, "target_fd", &fd, why, why_len) &&
+        get_str(root, "tmp_path", w->tmp_path, sizeof w->tmp_path, true, why, why_len) &&
+        get_str(root, "lock_path", w->lock_path, sizeof w->lock_path, true, why, why_len) &&
+        get_str(root, "curl", w->curl, sizeof w->curl, false, why, why_len) &&
+        get_str(root, "git", w->git, sizeof w->git, false, why, why_len) &&
+        get_str(root, "ssh", w->ssh, sizeof w->ssh, false, why, why_len) &&
+        get_str(root, "net_ns", w->net_ns, sizeof w->net_ns, false, why, why_len);
     cJSON_Delete(root);
     if (!ok)
         return -EINVAL;

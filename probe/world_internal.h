@@ -16,14 +16,14 @@ typedef struct rf_world_sockets {
 
 /* Binds every listener on loopback; docker_sock is the unix socket path and
  * abstract_name the abstract name (without its leading NUL). */
-int rf_world_sockets_open(rf_world_sockets *s, const char *docker_sock,
-                          const char *abstract_name, rf_error *err);
+int rf_world_sockets_open(rf_world_sockets *s, const char *docker_sock, const char *abstract_name,
+                          rf_error *err);
 void rf_world_sockets_close(rf_world_sockets *s);
 
 /* Forks the server that answers on every listener until it is killed (or its
  * parent dies).  `hits_path` logs each HTTP request line. */
-int rf_world_serve(const rf_world_sockets *s, const char *nonce, const char *hits_path,
-                   pid_t *pid, rf_error *err);
+int rf_world_serve(const rf_world_sockets *s, const char *nonce, const char *hits_path, pid_t *pid,
+                   rf_error *err);
 
 /* The target process: named "rf-target", it holds the nonce at *addr (the
  * same address in the caller, since it is forked) and `fd_path` open. */

@@ -7,9 +7,9 @@
 #define RF_PROBE_WORLD_LAYOUT_H
 
 /* Writable roots (in the policy). */
-#define RF_W_WS "ws"             /* the workspace: a git repository */
-#define RF_W_NOGIT "ws-nogit"    /* a writable root without .git */
-#define RF_W_EXTRA "extra"       /* an extra writable root, with its own .git */
+#define RF_W_WS "ws"          /* the workspace: a git repository */
+#define RF_W_NOGIT "ws-nogit" /* a writable root without .git */
+#define RF_W_EXTRA "extra"    /* an extra writable root, with its own .git */
 
 /* Workspace content. */
 #define RF_W_WS_FILE "ws/file.txt"
@@ -19,7 +19,7 @@
 #define RF_W_WS_GIT_HOOK "ws/.git/hooks/pre-commit"
 #define RF_W_WS_CODEX "ws/.codex"
 #define RF_W_WS_CODEX_CONFIG "ws/.codex/config.toml"
-#define RF_W_WS_DECOY "ws/decoy"  /* what a swapped .codex would point to */
+#define RF_W_WS_DECOY "ws/decoy" /* what a swapped .codex would point to */
 #define RF_W_WS_AGENTS "ws/.agents"
 #define RF_W_WS_RINGFENCE "ws/.ringfence"
 #define RF_W_EXTRA_GIT_CONFIG "extra/.git/config"

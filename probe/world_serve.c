@@ -48,8 +48,7 @@ static int bind_inet(int family, int type, int *port, rf_error *err, const char 
         a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
         len = sizeof *a;
     }
-    if (bind(fd, (struct sockaddr *)&ss, len) < 0 ||
-        (type == SOCK_STREAM && listen(fd, 16) < 0) ||
+    if (bind(fd, (struct sockaddr *)&ss, len) < 0 || (type == SOCK_STREAM && listen(fd, 16) < 0) ||
         getsockname(fd, (struct sockaddr *)&ss, &len) < 0) {
         int e = errno;
         close(fd);
@@ -65,8 +64,7 @@ static int bind_unix(const char *path, const char *abstract, rf_error *err) {
     socklen_t len;
     const char *name = path ? path : abstract;
     if (strlen(name) + 1 >= sizeof sa.sun_path)
-        return rf_fail(err, -ENAMETOOLONG, "probe world: unix socket name '%s' is too long",
-                       name);
+        return rf_fail(err, -ENAMETOOLONG, "probe world: unix socket name '%s' is too long", name);
     if (path) {
         strcpy(sa.sun_path, path);
         len = sizeof sa;
@@ -80,8 +78,8 @@ static int bind_unix(const char *path, const char *abstract, rf_error *err) {
     if (bind(fd, (struct sockaddr *)&sa, len) < 0 || listen(fd, 16) < 0) {
         int e = errno;
         close(fd);
-        return rf_fail_errno(err, e, "probe world: binding the unix socket %s%s",
-                             path ? "" : "@", name);
+        return rf_fail_errno(err, e, "probe world: binding the unix socket %s%s", path ? "" : "@",
+                             name);
     }
     return fd;
 }
@@ -95,8 +93,8 @@ void rf_world_sockets_close(rf_world_sockets *s) {
     }
 }
 
-int rf_world_sockets_open(rf_world_sockets *s, const char *docker_sock,
-                          const char *abstract_name, rf_error *err) {
+int rf_world_sockets_open(rf_world_sockets *s, const char *docker_sock, const char *abstract_name,
+                          rf_error *err) {
     memset(s, 0, sizeof *s);
     s->tcp = s->tcp6 = s->udp = s->dns = s->ssh = s->docker = s->abstract = -1;
     rf_error ignored = {0};
@@ -215,16 +213,16 @@ static void serve_dns(int fd, const char *nonce) {
     if (off > (size_t)n || off + 12 + 1 + nl > sizeof a || nl > 255)
         return;
     memcpy(a, q, off);
-    a[2] = 0x81; /* QR, RD */
-    a[3] = 0x80; /* RA, no error */
-    a[6] = 0, a[7] = 1;                        /* ANCOUNT 1 */
-    a[8] = a[9] = a[10] = a[11] = 0;           /* no authority, no additional */
+    a[2] = 0x81;                     /* QR, RD */
+    a[3] = 0x80;                     /* RA, no error */
+    a[6] = 0, a[7] = 1;              /* ANCOUNT 1 */
+    a[8] = a[9] = a[10] = a[11] = 0; /* no authority, no additional */
     unsigned char *p = a + off;
-    *p++ = 0xc0, *p++ = 0x0c;                  /* the name: pointer to the question */
-    *p++ = 0, *p++ = 16;                       /* TXT */
-    *p++ = 0, *p++ = 1;                        /* IN */
-    *p++ = 0, *p++ = 0, *p++ = 0, *p++ = 60;   /* TTL */
-    *p++ = 0, *p++ = (unsigned char)(nl + 1);  /* RDLENGTH */
+    *p++ = 0xc0, *p++ = 0x0c;                 /* the name: pointer to the question */
+    *p++ = 0, *p++ = 16;                      /* TXT */
+    *p++ = 0, *p++ = 1;                       /* IN */
+    *p++ = 0, *p++ = 0, *p++ = 0, *p++ = 60;  /* TTL */
+    *p++ = 0, *p++ = (unsigned char)(nl + 1); /* RDLENGTH */
     *p++ = (unsigned char)nl;
     memcpy(p, nonce, nl);
     p += nl;
@@ -274,8 +272,8 @@ static void serve_forever(const rf_world_sockets *s, const char *nonce, const ch
     }
 }
 
-int rf_world_serve(const rf_world_sockets *s, const char *nonce, const char *hits_path,
-                   pid_t *pid, rf_error *err) {
+int rf_world_serve(const rf_world_sockets *s, const char *nonce, const char *hits_path, pid_t *pid,
+                   rf_error *err) {
     pid_t parent = getpid();
     pid_t child = fork();
     if (child < 0)

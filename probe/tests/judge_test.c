@@ -18,9 +18,9 @@ static const rf_probe probes[] = {
 typedef struct judge_case {
     const char *reason;
     bool baseline, as_root;
-    rf_level network;                  /* the column's network level */
-    rf_probe_outcome base[N];          /* the baseline's outcomes */
-    rf_probe_outcome got[N];           /* this column's outcomes */
+    rf_level network;         /* the column's network level */
+    rf_probe_outcome base[N]; /* the baseline's outcomes */
+    rf_probe_outcome got[N];  /* this column's outcomes */
     rf_verdict want[N];
 } judge_case;
 
@@ -30,23 +30,62 @@ typedef struct judge_case {
 #define E RF_OUT_ERROR
 
 static const judge_case cases[] = {
-    {"baseline: everything allowed is fine", true, true, RF_ABSENT, {A, A, A}, {A, A, A},
+    {"baseline: everything allowed is fine",
+     true,
+     true,
+     RF_ABSENT,
+     {A, A, A},
+     {A, A, A},
      {RF_VERDICT_OK, RF_VERDICT_OK, RF_VERDICT_OK}},
-    {"baseline: a blocked or failing probe is broken", true, true, RF_ABSENT, {B, E, V},
-     {B, E, V}, {RF_VERDICT_BROKEN, RF_VERDICT_BROKEN, RF_VERDICT_BROKEN}},
-    {"baseline as a plain user: the root-only probe is skipped", true, false, RF_ABSENT,
-     {A, B, A}, {A, B, A}, {RF_VERDICT_OK, RF_VERDICT_SKIPPED, RF_VERDICT_OK}},
-    {"enforced network: raw blocked, tool stopped by the shim", false, true, RF_ENFORCED,
-     {A, A, A}, {A, B, V}, {RF_VERDICT_OK, RF_VERDICT_OK, RF_VERDICT_OK}},
-    {"enforced network that leaks", false, true, RF_ENFORCED, {A, A, A}, {A, A, A},
+    {"baseline: a blocked or failing probe is broken",
+     true,
+     true,
+     RF_ABSENT,
+     {B, E, V},
+     {B, E, V},
+     {RF_VERDICT_BROKEN, RF_VERDICT_BROKEN, RF_VERDICT_BROKEN}},
+    {"baseline as a plain user: the root-only probe is skipped",
+     true,
+     false,
+     RF_ABSENT,
+     {A, B, A},
+     {A, B, A},
+     {RF_VERDICT_OK, RF_VERDICT_SKIPPED, RF_VERDICT_OK}},
+    {"enforced network: raw blocked, tool stopped by the shim",
+     false,
+     true,
+     RF_ENFORCED,
+     {A, A, A},
+     {A, B, V},
+     {RF_VERDICT_OK, RF_VERDICT_OK, RF_VERDICT_OK}},
+    {"enforced network that leaks",
+     false,
+     true,
+     RF_ENFORCED,
+     {A, A, A},
+     {A, A, A},
      {RF_VERDICT_OK, RF_VERDICT_MISMATCH, RF_VERDICT_MISMATCH}},
-    {"advisory network: the raw escape gets through, the tool is stopped", false, true,
-     RF_ADVISORY, {A, A, A}, {A, A, V}, {RF_VERDICT_OK, RF_VERDICT_OK, RF_VERDICT_OK}},
-    {"absent network but blocked: unclaimed; a blocked control is a mismatch", false, true,
-     RF_ABSENT, {A, A, A}, {B, B, A},
+    {"advisory network: the raw escape gets through, the tool is stopped",
+     false,
+     true,
+     RF_ADVISORY,
+     {A, A, A},
+     {A, A, V},
+     {RF_VERDICT_OK, RF_VERDICT_OK, RF_VERDICT_OK}},
+    {"absent network but blocked: unclaimed; a blocked control is a mismatch",
+     false,
+     true,
+     RF_ABSENT,
+     {A, A, A},
+     {B, B, A},
      {RF_VERDICT_MISMATCH, RF_VERDICT_UNCLAIMED, RF_VERDICT_OK}},
-    {"plain user: the root-only probe is skipped in every column", false, false, RF_ENFORCED,
-     {A, B, A}, {A, B, B}, {RF_VERDICT_OK, RF_VERDICT_SKIPPED, RF_VERDICT_OK}},
+    {"plain user: the root-only probe is skipped in every column",
+     false,
+     false,
+     RF_ENFORCED,
+     {A, B, A},
+     {A, B, B},
+     {RF_VERDICT_OK, RF_VERDICT_SKIPPED, RF_VERDICT_OK}},
 };
 
 static void fill(rf_matrix_column *col, const rf_probe_outcome *outcomes) {
@@ -74,8 +113,7 @@ int main(void) {
         rf_matrix_judge(&col, N, c->baseline, c->as_root, &base);
         for (size_t i = 0; i < N; i++)
             CHECK(col.cells[i].verdict == c->want[i], "%s: %s got %s, want %s", c->reason,
-                  probes[i].id, rf_verdict_name(col.cells[i].verdict),
-                  rf_verdict_name(c->want[i]));
+                  probes[i].id, rf_verdict_name(col.cells[i].verdict), rf_verdict_name(c->want[i]));
         free(base.cells);
         free(col.cells);
     }
@@ -87,8 +125,8 @@ int main(void) {
     fill(&cols[1], (rf_probe_outcome[]){A, A, E});
     cols[1].status.level[RF_G_NETWORK] = RF_ENFORCED;
     cols[2].status.available = false;
-    rf_matrix m = {.probes = probes, .n_probes = N, .columns = cols, .n_columns = 3,
-                   .as_root = true};
+    rf_matrix m = {
+        .probes = probes, .n_probes = N, .columns = cols, .n_columns = 3, .as_root = true};
     rf_matrix_judge(&cols[0], N, true, true, NULL);
     rf_matrix_judge(&cols[1], N, false, true, &cols[0]);
     rf_matrix_count(&m);
