@@ -5,7 +5,9 @@
  * 1 on a mismatch or a broken probe (CI fails on it); 2 on a bad command
  * line; 125 when ringfence itself failed (the world, the policy, rf-probe).
  */
+#include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +46,24 @@ static void clear_inherited_proxies(void) {
                                         "no_proxy",   "NO_PROXY"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         unsetenv(names[i]);
+}
+
+static volatile sig_atomic_t probe_stop;
+
+static void on_stop_signal(int sig) {
+    (void)sig;
+    probe_stop = 1;
+}
+
+/* Ctrl-C (or a TERM/HUP) ends the matrix after the current run, so the world
+ * (its folder, listeners and target) is still removed. */
+static void catch_stop_signals(void) {
+    struct sigaction sa = {.sa_handler = on_stop_signal};
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
 }
 
 static void command_line(int argc, char **argv, char *buf, size_t len) {
@@ -104,13 +124,15 @@ int rf_cmd_probe(int argc, char **argv) {
     if (!opts.n_backends)
         opts.all = true;
     clear_inherited_proxies();
+    catch_stop_signals();
+    opts.stop = &probe_stop;
 
     rf_matrix *m = NULL;
     rf_error err = {0};
     int rc = rf_matrix_run(&opts, &m, &err);
     if (rc < 0) {
         fprintf(stderr, "ringfence: probe: %s\n", err.message);
-        return 125;
+        return rc == -EINTR ? 130 : 125;
     }
     char command[512];
     command_line(argc, argv, command, sizeof command);

@@ -184,9 +184,17 @@ int rf_matrix_run(const rf_matrix_options *opts, rf_matrix **out, rf_error *err)
         rf_matrix_column *col = &m->columns[c];
         if (!col->status.available)
             continue;
+        if (opts->stop && *opts->stop) {
+            rc = rf_fail(err, -EINTR, "interrupted; the probe world was removed");
+            goto out;
+        }
         if ((rc = run_column(col, m->n_probes, world, policy, probe_bin, err)) < 0)
             goto out;
         rf_matrix_judge(col, m->n_probes, c == 0, m->as_root, &m->columns[0]);
+    }
+    if (opts->stop && *opts->stop) {
+        rc = rf_fail(err, -EINTR, "interrupted; the probe world was removed");
+        goto out;
     }
     rf_matrix_count(m);
 out:

@@ -6,6 +6,7 @@
 #ifndef RF_PROBE_MATRIX_H
 #define RF_PROBE_MATRIX_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -20,6 +21,9 @@ typedef struct rf_matrix_options {
     bool all;              /* every available backend except none */
     const char *probe_bin; /* NULL: found beside ringfence */
     const char *world_dir; /* NULL: the world's default */
+    /* When set (by a signal handler) the matrix stops after the current
+     * column, tears the world down and returns -EINTR. */
+    volatile sig_atomic_t *stop;
 } rf_matrix_options;
 
 typedef struct rf_matrix_cell {
