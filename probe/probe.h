@@ -60,6 +60,13 @@ enum {
     RF_PROBE_POST_CHECK = 1u << 1,
 };
 
+/* A file handle (name_to_handle_at) read from the world file. */
+typedef struct rf_probe_handle {
+    int type;
+    unsigned len;
+    unsigned char bytes[128];
+} rf_probe_handle;
+
 /* The world file, as rf-probe reads it (world_file.c). */
 typedef struct rf_probe_world {
     char root[1024];
@@ -75,6 +82,8 @@ typedef struct rf_probe_world {
     char lock_path[1024];               /* the daemon probe's lock file */
     char curl[512], git[512], ssh[512]; /* "" when not installed */
     char net_ns[64];                    /* the world's network namespace ("net:[...]") */
+    char agent_sock[128];               /* a unix socket in the host's /tmp (ssh-agent stand-in) */
+    rf_probe_handle secret_handle, outside_handle; /* name_to_handle_at of two files */
 } rf_probe_world;
 
 int rf_probe_world_load(const char *path, rf_probe_world *w, char *why, size_t why_len);
@@ -140,6 +149,10 @@ bool rf_probe_path(const rf_probe_world *w, const char *rel, char *buf, size_t l
  * (truncated, NUL-terminated), for at most timeout_s seconds.  Returns the
  * exit status, 128+signal, or -errno when it could not run. */
 int rf_probe_run_tool(char *const argv[], char *out, size_t out_len, int timeout_s);
+
+/* open_by_handle_at(h) on the filesystem of w->root; returns an fd or -errno.
+ * Needs CAP_DAC_READ_SEARCH; it reaches the inode without its path. */
+int rf_probe_open_handle(const rf_probe_world *w, const rf_probe_handle *h, int flags);
 
 /* Reads a whole small file into buf; returns bytes read or -errno. */
 long rf_probe_read_file(const char *path, char *buf, size_t len);

@@ -80,6 +80,23 @@ static void p_list_dir(const rf_probe_world *w, rf_probe_result *r) {
     rf_probe_allowed(r, "listed %s and saw token.txt", path);
 }
 
+/* The secret by file handle: no path, so mounts over its folder do not
+ * cover it (the "shocker" escape); needs CAP_DAC_READ_SEARCH. */
+static void p_open_by_handle(const rf_probe_world *w, rf_probe_result *r) {
+    int fd = rf_probe_open_handle(w, &w->secret_handle, O_RDONLY);
+    if (fd < 0)
+        return rf_probe_failed(r, -fd, "open_by_handle_at the secret");
+    char buf[256];
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n < 0)
+        return rf_probe_failed(r, errno, "read the secret by handle");
+    buf[n] = '\0';
+    if (!strstr(buf, w->nonce))
+        return rf_probe_error(r, 0, "opened by handle, but the content is not the secret");
+    rf_probe_allowed(r, "read the secret through open_by_handle_at");
+}
+
 /* Connect to the docker.sock stand-in and read its greeting (the nonce). */
 static void p_docker_sock(const rf_probe_world *w, rf_probe_result *r) {
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
@@ -111,14 +128,15 @@ static void p_docker_sock(const rf_probe_world *w, rf_probe_result *r) {
 }
 
 /* clang-format off */
-#define P(id, fn, desc) {id, RF_G_DENY_READ, RF_KIND_RAW, 0, fn, desc}
+#define P(id, flags, fn, desc) {id, RF_G_DENY_READ, RF_KIND_RAW, flags, fn, desc}
 
 const rf_probe rf_probes_deny_read[] = {
-    P("deny_read.read_file", p_read_file, "read the planted secret"),
-    P("deny_read.list_dir", p_list_dir, "list the secret's folder"),
-    P("deny_read.via_symlink", p_via_symlink, "read the secret through a workspace symlink"),
-    P("deny_read.single_file", p_single_file, "read a deny_read entry that is a single file"),
-    P("deny_read.docker_sock", p_docker_sock, "connect to the docker.sock stand-in"),
+    P("deny_read.read_file", 0, p_read_file, "read the planted secret"),
+    P("deny_read.list_dir", 0, p_list_dir, "list the secret's folder"),
+    P("deny_read.via_symlink", 0, p_via_symlink, "read the secret through a workspace symlink"),
+    P("deny_read.single_file", 0, p_single_file, "read a deny_read entry that is a single file"),
+    P("deny_read.open_by_handle", RF_PROBE_NEEDS_ROOT, p_open_by_handle, "read the secret by file handle (open_by_handle_at)"),
+    P("deny_read.docker_sock", 0, p_docker_sock, "connect to the docker.sock stand-in"),
 };
 const size_t rf_probes_deny_read_count = sizeof rf_probes_deny_read / sizeof rf_probes_deny_read[0];
 /* clang-format on */

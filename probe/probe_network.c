@@ -21,6 +21,7 @@
 #include <netinet/ip_icmp.h>
 #include <poll.h>
 #include <resolv.h>
+#include <sched.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -314,6 +315,48 @@ static void p_abstract_unix(const rf_probe_world *w, rf_probe_result *r) {
     rf_probe_allowed(r, "connected to @%s outside", w->abstract_name);
 }
 
+/* A unix socket in the host's /tmp, like an ssh-agent's: a network namespace
+ * does not stop it, a private /tmp does. */
+static void p_unix_tmp_agent(const rf_probe_world *w, rf_probe_result *r) {
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    if (strlen(w->agent_sock) >= sizeof sa.sun_path)
+        return rf_probe_error(r, ENAMETOOLONG, "socket path too long");
+    strcpy(sa.sun_path, w->agent_sock);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return rf_probe_failed(r, errno, "socket(AF_UNIX)");
+    if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+        int e = errno;
+        close(fd);
+        rf_probe_failed_hidden(r, e, "connect to the agent socket in the host's /tmp");
+        if (e == ECONNREFUSED) /* a stale name in a /tmp of the sandbox's own */
+            r->outcome = RF_OUT_BLOCKED;
+        return;
+    }
+    char buf[256];
+    bool ok = read_until(fd, buf, sizeof buf, w->nonce);
+    close(fd);
+    if (!ok)
+        return rf_probe_error(r, 0, "connected, but the greeting lacks the nonce");
+    rf_probe_allowed(r, "connected to %s", w->agent_sock);
+}
+
+/* Join the world's network namespace (a root agent's way out of a sandbox
+ * that only unshares the network), then connect. */
+static void p_setns_host(const rf_probe_world *w, rf_probe_result *r) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/ns/net", w->target_pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return rf_probe_failed_hidden(r, errno, "open the outside process's network namespace");
+    int rc = setns(fd, CLONE_NEWNET);
+    int e = errno;
+    close(fd);
+    if (rc < 0)
+        return rf_probe_failed(r, e, "setns(CLONE_NEWNET) into the outside namespace");
+    tcp_probe(w, AF_INET, w->tcp_port, "setns", r);
+}
+
 /* ---- io_uring: socket + connect without the socket()/connect() syscalls -- */
 
 typedef struct uring {
@@ -594,6 +637,8 @@ const rf_probe rf_probes_network[] = {
     P("network.packet_socket", RF_KIND_RAW, RF_PROBE_NEEDS_ROOT, p_packet_socket, "open an AF_PACKET socket"),
     P("network.io_uring_connect", RF_KIND_RAW, 0, p_io_uring_connect, "TCP socket + connect through raw io_uring"),
     P("network.abstract_unix", RF_KIND_RAW, 0, p_abstract_unix, "connect to an abstract unix socket outside"),
+    P("network.unix_tmp_agent", RF_KIND_RAW, 0, p_unix_tmp_agent, "connect to an agent socket in the host's /tmp"),
+    P("network.setns_host", RF_KIND_RAW, RF_PROBE_NEEDS_ROOT, p_setns_host, "setns into an outside network namespace, then connect"),
     P("network.curl_proxy", RF_KIND_CONVENTIONAL, 0, p_curl_proxy, "curl, honouring the proxy variables"),
     P("network.curl_noproxy", RF_KIND_RAW, 0, p_curl_noproxy, "curl --noproxy '*' (ignores the proxy variables)"),
     P("network.git_http", RF_KIND_CONVENTIONAL, 0, p_git_http, "git ls-remote over http, honouring the environment"),

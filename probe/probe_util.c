@@ -109,6 +109,23 @@ bool rf_probe_path(const rf_probe_world *w, const char *rel, char *buf, size_t l
     return n > 0 && (size_t)n < len;
 }
 
+int rf_probe_open_handle(const rf_probe_world *w, const rf_probe_handle *h, int flags) {
+    int mount_fd = open(w->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (mount_fd < 0)
+        return -errno;
+    union {
+        struct file_handle fh;
+        char space[sizeof(struct file_handle) + sizeof h->bytes];
+    } u;
+    u.fh.handle_bytes = h->len;
+    u.fh.handle_type = h->type;
+    memcpy(u.fh.f_handle, h->bytes, h->len);
+    int fd = open_by_handle_at(mount_fd, &u.fh, flags | O_CLOEXEC);
+    int e = errno;
+    close(mount_fd);
+    return fd < 0 ? -e : fd;
+}
+
 long rf_probe_read_file(const char *path, char *buf, size_t len) {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)

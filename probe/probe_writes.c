@@ -394,6 +394,26 @@ static void p_rename_in(const rf_probe_world *w, rf_probe_result *r) {
     rf_probe_allowed(r, "moved %s into the workspace", from);
 }
 
+/* Write an outside file by file handle: no path for a path-based rule to
+ * match; needs CAP_DAC_READ_SEARCH. */
+static void p_open_by_handle(const rf_probe_world *w, rf_probe_result *r) {
+    char path[PATHBUF], marker[128];
+    if (!rf_probe_path(w, RF_W_OUT_BY_HANDLE, path, sizeof path))
+        return rf_probe_error(r, ENAMETOOLONG, "path too long");
+    int fd = rf_probe_open_handle(w, &w->outside_handle, O_WRONLY | O_APPEND);
+    if (fd < 0)
+        return rf_probe_failed(r, -fd, "open_by_handle_at an outside file for writing");
+    snprintf(marker, sizeof marker, "rfprobe-handle-%s\n", w->nonce);
+    ssize_t n = write(fd, marker, strlen(marker));
+    int e = errno;
+    close(fd);
+    if (n < 0)
+        return rf_probe_failed(r, e, "write an outside file opened by handle");
+    if (!file_contains(path, marker))
+        return rf_probe_error(r, 0, "wrote by handle, but %s lacks the marker", path);
+    rf_probe_allowed(r, "wrote %s through open_by_handle_at", path);
+}
+
 /* Write the host's /tmp.  With tmp private the write may succeed inside the
  * sandbox: the matrix checks afterwards whether the file reached the host. */
 static void p_tmp_host(const rf_probe_world *w, rf_probe_result *r) {
@@ -436,6 +456,7 @@ const rf_probe rf_probes_writes[] = {
     P("writes.hardlink_in", RF_KIND_RAW, 0, p_hardlink_in, "hard-link an outside file into the workspace and write it"),
     P("writes.rename_out", RF_KIND_RAW, 0, p_rename_out, "move a workspace file outside"),
     P("writes.rename_in", RF_KIND_RAW, 0, p_rename_in, "move an outside file into the workspace"),
+    P("writes.open_by_handle", RF_KIND_RAW, RF_PROBE_NEEDS_ROOT, p_open_by_handle, "write an outside file by file handle (open_by_handle_at)"),
     P("writes.tmp_host", RF_KIND_RAW, RF_PROBE_POST_CHECK, p_tmp_host, "write a file that reaches the host's /tmp"),
 };
 const size_t rf_probes_writes_count = sizeof rf_probes_writes / sizeof rf_probes_writes[0];

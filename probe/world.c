@@ -26,13 +26,16 @@
 struct rf_world {
     char root[PATH_MAX];
     char nonce[33];
-    char world_file[PATH_MAX + 32], policy_file[PATH_MAX + 32], tmp_path[128];
+    char world_file[PATH_MAX + 32], policy_file[PATH_MAX + 32], tmp_path[128], agent_sock[128];
     char lock_path[PATH_MAX + 32], workspace[PATH_MAX + 32];
     char abstract_name[64];
     rf_world_sockets sockets;
     pid_t server_pid;
     rf_world_target target;
+    bool started; /* listeners and target up: the world file can be written */
 };
+
+static int write_world_file(const rf_world *w, rf_error *err);
 
 static int make_path(const rf_world *w, const char *rel, char *buf, size_t len, rf_error *err) {
     int n = snprintf(buf, len, "%s/%s", w->root, rel);
@@ -147,6 +150,7 @@ static const struct {
     {RF_W_OUT_FLIP_TARGET, ""},
     {RF_W_OUT_HARDLINK_SRC, "outside\n"},
     {RF_W_OUT_RENAME_IN, "outside\n"},
+    {RF_W_OUT_BY_HANDLE, "outside\n"},
     {RF_W_HTTP_HITS, ""},
     {RF_W_SECRET_FILE, NULL},
     {RF_W_SECRET_SINGLE, NULL},
@@ -174,7 +178,10 @@ int rf_world_reset(rf_world *w, rf_error *err) {
         if ((rc = write_rel(w, fixture_files[i].rel, content, mode, err)) < 0)
             return rc;
     }
-    return write_rel(w, RF_W_LOCK, "", 0644, err);
+    if ((rc = write_rel(w, RF_W_LOCK, "", 0644, err)) < 0)
+        return rc;
+    /* The file handles in the world file name inodes that were just made. */
+    return w->started ? write_world_file(w, err) : 0;
 }
 
 /* ---- the policy and the world file --------------------------------------- */
@@ -230,6 +237,32 @@ static void find_tool(const char *name, char *out, size_t len) {
     }
 }
 
+/* The file handle of rel (name_to_handle_at), as {"type": N, "hex": "..."}:
+ * the open_by_handle_at probes use it to reach the file without its path. */
+static int add_handle(cJSON *doc, const rf_world *w, const char *key, const char *rel,
+                      rf_error *err) {
+    char path[PATH_MAX + 64];
+    int rc = make_path(w, rel, path, sizeof path, err);
+    if (rc < 0)
+        return rc;
+    union {
+        struct file_handle fh;
+        char space[sizeof(struct file_handle) + MAX_HANDLE_SZ];
+    } h;
+    h.fh.handle_bytes = MAX_HANDLE_SZ;
+    int mount_id;
+    if (name_to_handle_at(AT_FDCWD, path, &h.fh, &mount_id, 0) < 0)
+        return rf_fail_errno(err, errno, "probe world: name_to_handle_at %s", path);
+    char hex[2 * MAX_HANDLE_SZ + 1];
+    for (unsigned i = 0; i < h.fh.handle_bytes; i++)
+        snprintf(hex + 2 * i, 3, "%02x", h.fh.f_handle[i]);
+    hex[2 * h.fh.handle_bytes] = '\0';
+    cJSON *o = cJSON_AddObjectToObject(doc, key);
+    cJSON_AddNumberToObject(o, "type", h.fh.handle_type);
+    cJSON_AddStringToObject(o, "hex", hex);
+    return 0;
+}
+
 static int write_world_file(const rf_world *w, rf_error *err) {
     char sock[PATH_MAX + 64], addr[32], curl[512], git[512], ssh[512];
     int rc = make_path(w, RF_W_DOCKER_SOCK, sock, sizeof sock, err);
@@ -254,6 +287,12 @@ static int write_world_file(const rf_world *w, rf_error *err) {
     cJSON_AddNumberToObject(doc, "target_len", (double)w->target.len);
     cJSON_AddNumberToObject(doc, "target_fd", w->target.fd);
     cJSON_AddStringToObject(doc, "tmp_path", w->tmp_path);
+    cJSON_AddStringToObject(doc, "agent_sock", w->agent_sock);
+    if ((rc = add_handle(doc, w, "secret_handle", RF_W_SECRET_FILE, err)) < 0 ||
+        (rc = add_handle(doc, w, "outside_handle", RF_W_OUT_BY_HANDLE, err)) < 0) {
+        cJSON_Delete(doc);
+        return rc;
+    }
     cJSON_AddStringToObject(doc, "lock_path", w->lock_path);
     cJSON_AddStringToObject(doc, "curl", curl);
     cJSON_AddStringToObject(doc, "git", git);
@@ -285,7 +324,7 @@ int rf_world_create(const char *base_dir, rf_world **out, rf_error *err) {
     if (!w)
         return rf_fail_errno(err, ENOMEM, "probe world: allocating");
     w->sockets.tcp = w->sockets.tcp6 = w->sockets.udp = w->sockets.dns = w->sockets.ssh =
-        w->sockets.docker = w->sockets.abstract = -1;
+        w->sockets.docker = w->sockets.abstract = w->sockets.agent = -1;
     w->target.fd = -1;
     if (!base_dir)
         base_dir = getenv("RINGFENCE_PROBE_DIR");
@@ -309,6 +348,7 @@ int rf_world_create(const char *base_dir, rf_world **out, rf_error *err) {
     if ((rc = make_nonce(w->nonce, sizeof w->nonce, err)) < 0)
         goto out;
     snprintf(w->tmp_path, sizeof w->tmp_path, "/tmp/rf-probe-%s.txt", w->nonce);
+    snprintf(w->agent_sock, sizeof w->agent_sock, "/tmp/rf-probe-%s.sock", w->nonce);
     snprintf(w->abstract_name, sizeof w->abstract_name, "ringfence-probe-%s", w->nonce);
     snprintf(w->world_file, sizeof w->world_file, "%s/%s", w->root, RF_W_WORLD_JSON);
     snprintf(w->policy_file, sizeof w->policy_file, "%s/%s", w->root, RF_W_POLICY);
@@ -322,12 +362,14 @@ int rf_world_create(const char *base_dir, rf_world **out, rf_error *err) {
         (rc = make_path(w, RF_W_HTTP_HITS, hits, sizeof hits, err)) < 0 ||
         (rc = make_path(w, RF_W_STATE "/target-fd.txt", target_file, sizeof target_file, err)) < 0)
         goto out;
-    if ((rc = rf_world_sockets_open(&w->sockets, sock, w->abstract_name, err)) < 0 ||
+    if ((rc = rf_world_sockets_open(&w->sockets, sock, w->agent_sock, w->abstract_name, err)) < 0 ||
         (rc = rf_world_serve(&w->sockets, w->nonce, hits, &w->server_pid, err)) < 0)
         goto out;
     rf_world_sockets_close(&w->sockets); /* the server holds them now */
-    if ((rc = rf_world_target_start(w->nonce, target_file, &w->target, err)) < 0 ||
-        (rc = write_world_file(w, err)) < 0)
+    if ((rc = rf_world_target_start(w->nonce, target_file, &w->target, err)) < 0)
+        goto out;
+    w->started = true;
+    if ((rc = write_world_file(w, err)) < 0)
         goto out;
 out:
     if (rc < 0) {
@@ -365,6 +407,8 @@ void rf_world_destroy(rf_world *w) {
     rf_error ignored = {0};
     if (w->tmp_path[0])
         remove_tree(w->tmp_path, &ignored);
+    if (w->agent_sock[0])
+        remove_tree(w->agent_sock, &ignored);
     if (w->root[0])
         remove_tree(w->root, &ignored);
     free(w);

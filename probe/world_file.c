@@ -36,6 +36,29 @@ static bool get_int(const cJSON *obj, const char *key, long *out, char *why, siz
     return true;
 }
 
+static bool get_handle(const cJSON *obj, const char *key, rf_probe_handle *h, char *why,
+                       size_t why_len) {
+    const cJSON *o = cJSON_GetObjectItemCaseSensitive(obj, key);
+    const cJSON *type = cJSON_GetObjectItemCaseSensitive(o, "type");
+    const cJSON *hex = cJSON_GetObjectItemCaseSensitive(o, "hex");
+    size_t n = cJSON_IsString(hex) ? strlen(hex->valuestring) : 0;
+    if (!cJSON_IsNumber(type) || n == 0 || n % 2 || n / 2 > sizeof h->bytes) {
+        snprintf(why, why_len, "world file: field '%s' must be {type, hex} of a file handle", key);
+        return false;
+    }
+    h->type = (int)type->valuedouble;
+    h->len = (unsigned)(n / 2);
+    for (size_t i = 0; i < h->len; i++) {
+        unsigned byte;
+        if (sscanf(hex->valuestring + 2 * i, "%2x", &byte) != 1) {
+            snprintf(why, why_len, "world file: field '%s' has bad hex", key);
+            return false;
+        }
+        h->bytes[i] = (unsigned char)byte;
+    }
+    return true;
+}
+
 int rf_probe_world_load(const char *path, rf_probe_world *w, char *why, size_t why_len) {
     memset(w, 0, sizeof *w);
     char *text = malloc(65536);
@@ -76,7 +99,10 @@ int rf_probe_world_load(const char *path, rf_probe_world *w, char *why, size_t w
         get_str(root, "curl", w->curl, sizeof w->curl, false, why, why_len) &&
         get_str(root, "git", w->git, sizeof w->git, false, why, why_len) &&
         get_str(root, "ssh", w->ssh, sizeof w->ssh, false, why, why_len) &&
-        get_str(root, "net_ns", w->net_ns, sizeof w->net_ns, false, why, why_len);
+        get_str(root, "net_ns", w->net_ns, sizeof w->net_ns, false, why, why_len) &&
+        get_str(root, "agent_sock", w->agent_sock, sizeof w->agent_sock, true, why, why_len) &&
+        get_handle(root, "secret_handle", &w->secret_handle, why, why_len) &&
+        get_handle(root, "outside_handle", &w->outside_handle, why, why_len);
     cJSON_Delete(root);
     if (!ok)
         return -EINVAL;

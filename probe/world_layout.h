@@ -40,6 +40,7 @@
 #define RF_W_OUT_FLIP_TARGET "outside/flip-target.txt"
 #define RF_W_OUT_HARDLINK_SRC "outside/hardlink-src.txt"
 #define RF_W_OUT_RENAME_IN "outside/rename-in.txt"
+#define RF_W_OUT_BY_HANDLE "outside/by-handle.txt" /* open_by_handle_at target */
 #define RF_W_OUT_PROTECTED_LINKED "outside/README" /* nothing aims here; listing check */
 #define RF_W_HTTP_HITS "outside/http-hits.log"     /* the HTTP listener's request log */
 

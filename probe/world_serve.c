@@ -7,7 +7,7 @@
  *   udp          echoes the nonce
  *   dns          a TXT answer holding the nonce, for any one-question query
  *   ssh          an SSH banner whose software version holds the nonce
- *   docker, abstract   a one-line greeting holding the nonce
+ *   docker, abstract, agent   a one-line greeting holding the nonce
  *
  * Single-threaded: the probes are sequential and each exchange is bounded by
  * a receive timeout.
@@ -85,7 +85,8 @@ static int bind_unix(const char *path, const char *abstract, rf_error *err) {
 }
 
 void rf_world_sockets_close(rf_world_sockets *s) {
-    int *fds[] = {&s->tcp, &s->tcp6, &s->udp, &s->dns, &s->ssh, &s->docker, &s->abstract};
+    int *fds[] = {&s->tcp, &s->tcp6,   &s->udp,      &s->dns,
+                  &s->ssh, &s->docker, &s->abstract, &s->agent};
     for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++) {
         if (*fds[i] >= 0)
             close(*fds[i]);
@@ -93,17 +94,18 @@ void rf_world_sockets_close(rf_world_sockets *s) {
     }
 }
 
-int rf_world_sockets_open(rf_world_sockets *s, const char *docker_sock, const char *abstract_name,
-                          rf_error *err) {
+int rf_world_sockets_open(rf_world_sockets *s, const char *docker_sock, const char *agent_sock,
+                          const char *abstract_name, rf_error *err) {
     memset(s, 0, sizeof *s);
-    s->tcp = s->tcp6 = s->udp = s->dns = s->ssh = s->docker = s->abstract = -1;
+    s->tcp = s->tcp6 = s->udp = s->dns = s->ssh = s->docker = s->abstract = s->agent = -1;
     rf_error ignored = {0};
     if ((s->tcp = bind_inet(AF_INET, SOCK_STREAM, &s->tcp_port, err, "HTTP")) < 0 ||
         (s->udp = bind_inet(AF_INET, SOCK_DGRAM, &s->udp_port, err, "UDP")) < 0 ||
         (s->dns = bind_inet(AF_INET, SOCK_DGRAM, &s->dns_port, err, "DNS")) < 0 ||
         (s->ssh = bind_inet(AF_INET, SOCK_STREAM, &s->ssh_port, err, "ssh")) < 0 ||
         (s->docker = bind_unix(docker_sock, NULL, err)) < 0 ||
-        (s->abstract = bind_unix(NULL, abstract_name, err)) < 0) {
+        (s->abstract = bind_unix(NULL, abstract_name, err)) < 0 ||
+        (s->agent = bind_unix(agent_sock, NULL, err)) < 0) {
         int rc = err->code;
         rf_world_sockets_close(s);
         return rc ? rc : -EIO;
@@ -233,10 +235,10 @@ static void serve_forever(const rf_world_sockets *s, const char *nonce, const ch
     char greeting[160], banner[160];
     snprintf(greeting, sizeof greeting, "rfprobe-greeting %s\n", nonce);
     snprintf(banner, sizeof banner, "SSH-2.0-rfprobe_%s\r\n", nonce);
-    struct pollfd pf[7];
-    int kinds[7], n = 0;
-    int fds[7] = {s->tcp, s->tcp6, s->udp, s->dns, s->ssh, s->docker, s->abstract};
-    for (int i = 0; i < 7; i++)
+    struct pollfd pf[8];
+    int kinds[8], n = 0;
+    int fds[8] = {s->tcp, s->tcp6, s->udp, s->dns, s->ssh, s->docker, s->abstract, s->agent};
+    for (int i = 0; i < 8; i++)
         if (fds[i] >= 0) {
             pf[n] = (struct pollfd){.fd = fds[i], .events = POLLIN};
             kinds[n++] = i;
