@@ -44,16 +44,28 @@ static void print_summary(const rf_matrix *m, FILE *out) {
 }
 
 void rf_matrix_print_text(const rf_matrix *m, FILE *out) {
+    /* Each column as wide as its widest cell. */
+    int width[64];
+    size_t n_cols = m->n_columns < 64 ? m->n_columns : 64;
+    for (size_t c = 0; c < n_cols; c++) {
+        width[c] = (int)strlen(m->columns[c].status.name);
+        for (size_t i = 0; i < m->n_probes; i++) {
+            char cell[160];
+            cell_text(&m->columns[c], i, cell, sizeof cell);
+            if ((int)strlen(cell) > width[c])
+                width[c] = (int)strlen(cell);
+        }
+    }
     fprintf(out, "%-30s %-13s", "probe", "guarantee");
-    for (size_t c = 0; c < m->n_columns; c++)
-        fprintf(out, " %-24s", m->columns[c].status.name);
+    for (size_t c = 0; c < n_cols; c++)
+        fprintf(out, "  %-*s", width[c], m->columns[c].status.name);
     fputc('\n', out);
     for (size_t i = 0; i < m->n_probes; i++) {
         fprintf(out, "%-30s %-13s", m->probes[i].id, rf_guarantee_name(m->probes[i].guarantee));
-        for (size_t c = 0; c < m->n_columns; c++) {
+        for (size_t c = 0; c < n_cols; c++) {
             char cell[160];
             cell_text(&m->columns[c], i, cell, sizeof cell);
-            fprintf(out, " %-24s", cell);
+            fprintf(out, "  %-*s", width[c], cell);
         }
         fputc('\n', out);
     }
