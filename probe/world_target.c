@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/error.h"
@@ -31,11 +32,21 @@ int rf_world_target_start(const char *nonce, const char *fd_path, rf_world_targe
     int fd = open(fd_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0)
         return rf_fail_errno(err, errno, "probe world: creating the target's file %s", fd_path);
+    /* Ready pipe: the target is named and handles SIGUSR1 before anyone aims
+     * at it (SIGUSR1's default action would kill it). */
+    int ready[2];
+    if (pipe2(ready, O_CLOEXEC) < 0) {
+        int e = errno;
+        close(fd);
+        return rf_fail_errno(err, e, "probe world: pipe for the target process");
+    }
     pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
         int e = errno;
         close(fd);
+        close(ready[0]);
+        close(ready[1]);
         return rf_fail_errno(err, e, "probe world: forking the target process");
     }
     if (pid == 0) {
@@ -50,8 +61,24 @@ int rf_world_target_start(const char *nonce, const char *fd_path, rf_world_targe
         sigset_t none;
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, NULL);
+        close(ready[0]);
+        if (write(ready[1], "r", 1) != 1)
+            _exit(1);
+        close(ready[1]);
         for (;;)
             pause();
+    }
+    close(ready[1]);
+    char r;
+    ssize_t n;
+    while ((n = read(ready[0], &r, 1)) < 0 && errno == EINTR) {
+    }
+    close(ready[0]);
+    if (n != 1) {
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        close(fd);
+        return rf_fail(err, -EIO, "probe world: the target process did not start");
     }
     t->pid = pid;
     t->addr = (unsigned long)target_nonce;
