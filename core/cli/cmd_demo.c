@@ -310,7 +310,10 @@ static int run_session(demo_world *w, const char *backend) {
         usleep(20000); /* let the listener record a connection that did happen */
         seen s = judge(w, i, output, drain_hits(w->hits_fd));
         rf_guarantee g = steps[i].guarantee;
-        const char *how = s == SEEN_ADVISORY ? "advisory (denybin stub on PATH)" : st.why[g];
+        /* A stub that answers first is the advisory layer; the enforced layer
+         * underneath would have refused the connection anyway. */
+        const char *how = s == SEEN_ADVISORY ? "the denybin ssh stub answered first (advisory layer)"
+                                             : st.why[g];
         printf("%-42s %-20s %s: %s — %s\n", steps[i].action, seen_name(s), rf_guarantee_name(g),
                rf_level_name(st.level[g]), how);
     }
