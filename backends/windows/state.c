@@ -257,11 +257,11 @@ int rf_win_state_root_sid(rf_win_state *st, const char *path, rf_random_fn rng, 
 int rf_win_state_readonly_sid(rf_win_state *st, rf_random_fn rng, void *ctx,
                               char sid_out[RF_SID_TEXT_MAX], rf_error *err) {
     if (!st->readonly_sid[0]) {
-        int rc = fresh_sid(st, rng, ctx, st->readonly_sid, err);
-        if (rc < 0) {
-            st->readonly_sid[0] = '\0';
+        char sid[RF_SID_TEXT_MAX];
+        int rc = fresh_sid(st, rng, ctx, sid, err);
+        if (rc < 0)
             return rc;
-        }
+        snprintf(st->readonly_sid, sizeof st->readonly_sid, "%s", sid);
     }
     snprintf(sid_out, RF_SID_TEXT_MAX, "%s", st->readonly_sid);
     return 0;
