@@ -51,13 +51,14 @@ static int add_key(am_fs *fs, char *key, bool is_dir, const char *owner) {
         free(key);
         return -1;
     }
+    char own[RF_SID_TEXT_MAX]; /* parent points into the array realloc may move */
+    snprintf(own, sizeof own, "%s", owner ? owner : (parent ? parent->owner : "S-1-5-18"));
     fs->nodes = realloc(fs->nodes, (fs->n + 1) * sizeof *fs->nodes);
     am_node *n = &fs->nodes[fs->n++];
     memset(n, 0, sizeof *n);
     n->key = key;
     n->is_dir = is_dir;
-    snprintf(n->owner, sizeof n->owner, "%s",
-             owner ? owner : (parent ? parent->owner : "S-1-5-18"));
+    memcpy(n->owner, own, sizeof own);
     return 0;
 }
 

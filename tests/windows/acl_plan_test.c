@@ -265,6 +265,7 @@ static void test_model(void) {
     CHECK(am_try(&fs, &broad, AM_MKDIR, "C:\\Users\\dev\\ws\\.codex", NULL, USER),
           "and the command can then create .codex itself");
     am_free(&fs);
+    rf_acl_plan_free(&no_create);
 
     /* 4. No restricted token at all: everything the user may do. */
     am_token plain = {user_sids, sizeof user_sids / sizeof user_sids[0], NULL, 0, false, 0};
