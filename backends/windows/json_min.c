@@ -18,8 +18,8 @@ typedef struct parser {
 } parser;
 
 static int fail_at(parser *ps, const char *what) {
-    return rf_fail(ps->err, -EINVAL, "parse state JSON: %s at byte %zu", what,
-                   (size_t)(ps->p - ps->text));
+    return rf_fail(ps->err, -EINVAL, "parse state JSON: %s at byte %llu", what,
+                   (unsigned long long)(ps->p - ps->text));
 }
 
 static void skip_ws(parser *ps) {

@@ -86,7 +86,8 @@ static int parse_roots(rf_win_state *st, const rf_json *roots, rf_error *err) {
         const char *path = get_string(roots->items[i], "path");
         const char *sid = get_string(roots->items[i], "sid");
         if (!path || !sid)
-            return rf_fail(err, -EINVAL, "state file field 'roots[%zu]': needs path and sid", i);
+            return rf_fail(err, -EINVAL, "state file field 'roots[%llu]': needs path and sid",
+                           (unsigned long long)i);
         int rc = check_synthetic("roots.sid", sid, err);
         if (rc == 0)
             rc = add_root(st, path, sid, err);
@@ -111,9 +112,9 @@ static int parse_grants(rf_win_state *st, const rf_json *grants, rf_error *err) 
             inherit->integer < 0 || inherit->integer > 0xFF ||
             (strcmp(type, "allow") != 0 && strcmp(type, "deny") != 0))
             return rf_fail(err, -EINVAL,
-                           "state file field 'grants[%zu]': needs path, sid, type allow|deny, "
+                           "state file field 'grants[%llu]': needs path, sid, type allow|deny, "
                            "mask and inherit",
-                           i);
+                           (unsigned long long)i);
         int rc = check_synthetic("grants.sid", sid, err);
         if (rc < 0)
             return rc;

@@ -55,8 +55,8 @@ int rf_utf8_to_utf16(const char *in, uint16_t **out, size_t *out_len, rf_error *
         size_t len = utf8_decode((const unsigned char *)in + i, &cp);
         if (len == 0) {
             free(buf);
-            return rf_fail(err, -EILSEQ, "convert '%.40s' to UTF-16: invalid UTF-8 at byte %zu",
-                           in, i);
+            return rf_fail(err, -EILSEQ, "convert '%.40s' to UTF-16: invalid UTF-8 at byte %llu",
+                           in, (unsigned long long)i);
         }
         if (cp >= 0x10000) {
             cp -= 0x10000;
@@ -88,7 +88,8 @@ int rf_utf16_to_utf8(const uint16_t *in, char **out, rf_error *err) {
         } else if (cp >= 0xD800 && cp <= 0xDFFF) {
             free(buf);
             return rf_fail(err, -EILSEQ,
-                           "convert UTF-16 string to UTF-8: unpaired surrogate at unit %zu", i);
+                           "convert UTF-16 string to UTF-8: unpaired surrogate at unit %llu",
+                           (unsigned long long)i);
         }
         if (cp < 0x80) {
             buf[o++] = (char)cp;
