@@ -98,6 +98,51 @@ int rf_cmdline_quote(char *const *argv, size_t argc, char **out, rf_error *err) 
     return 0;
 }
 
+static bool cmd_needs_quotes(const char *arg) {
+    return arg[0] == '\0' || strpbrk(arg, " \t&|<>^(),;=") != NULL;
+}
+
+int rf_cmdline_quote_batch(const char *comspec, char *const *argv, size_t argc, char **out,
+                           rf_error *err) {
+    *out = NULL;
+    if (argc < 1 || !argv[0] || !argv[0][0])
+        return rf_fail(err, -EINVAL, "quote batch command line: empty script name");
+    for (size_t i = 0; i < argc; i++) {
+        /* cmd.exe expands %VAR% and !VAR! even inside quotes, and a quote
+         * inside an argument would end the quoting early. */
+        const char *bad = strpbrk(argv[i], "\"%!\r\n");
+        if (bad)
+            return rf_fail(err, -EINVAL,
+                           "quote batch command line: argument %llu '%s' contains '%c', which "
+                           "cmd.exe would interpret",
+                           (unsigned long long)i, argv[i], *bad == '\r' || *bad == '\n' ? ' ' : *bad);
+    }
+    strbuf sb = {0};
+    bool ok = sb_put(&sb, '"');
+    for (const char *p = comspec; ok && *p; p++)
+        ok = sb_put(&sb, *p);
+    const char *opts = "\" /d /e:off /v:off /s /c \"\"";
+    for (const char *p = opts; ok && *p; p++)
+        ok = sb_put(&sb, *p);
+    for (const char *p = argv[0]; ok && *p; p++)
+        ok = sb_put(&sb, *p);
+    ok = ok && sb_put(&sb, '"');
+    for (size_t i = 1; ok && i < argc; i++) {
+        bool q = cmd_needs_quotes(argv[i]);
+        ok = sb_put(&sb, ' ') && (!q || sb_put(&sb, '"'));
+        for (const char *p = argv[i]; ok && *p; p++)
+            ok = sb_put(&sb, *p);
+        ok = ok && (!q || sb_put(&sb, '"'));
+    }
+    ok = ok && sb_put(&sb, '"');
+    if (!ok) {
+        free(sb.data);
+        return rf_fail(err, -ENOMEM, "quote batch command line for '%s': out of memory", argv[0]);
+    }
+    *out = sb.data;
+    return 0;
+}
+
 typedef struct argv_list {
     char **items;
     size_t len, cap;

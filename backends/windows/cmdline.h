@@ -25,6 +25,16 @@
  * when argv[0] contains a quote or is empty. */
 int rf_cmdline_quote(char *const *argv, size_t argc, char **out, rf_error *err);
 
+/* The command line for a batch file (.cmd/.bat), which Windows runs through
+ * cmd.exe: `"<comspec>" /d /e:off /v:off /s /c ""<script>" args..."`.
+ * cmd.exe reads its own metacharacters before the script sees the arguments,
+ * so an argument "a&calc" would start calc (the "BatBadBut" injection,
+ * CVE-2024-24576).  Every argument holding a blank or one of & | < > ^ ( ) ,
+ * ; = is quoted, and arguments holding what cmd.exe expands or ends a quote
+ * with (" % ! CR LF) are refused with -EINVAL naming the argument. */
+int rf_cmdline_quote_batch(const char *comspec, char *const *argv, size_t argc, char **out,
+                           rf_error *err);
+
 /* Splits a command line into a malloc'd NULL-terminated argv (free with
  * rf_cmdline_free_argv). */
 int rf_cmdline_parse(const char *line, char ***argv_out, size_t *argc_out, rf_error *err);

@@ -1,4 +1,5 @@
 /* cmdline_test.c — MSVCRT quoting, its inverse, and round trips. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -114,7 +115,82 @@ static void test_round_trip(void) {
     CHECK(ok == total && total == 781, "%zu of %zu arguments round-trip", ok, total);
 }
 
+/* What cmd.exe would run after /s /c: the outer quotes stripped; returns
+ * true when an operator (& | < > ^ ( )) appears outside quotes. */
+static bool cmd_sees_operator(const char *line) {
+    const char *c = strstr(line, "/s /c \"");
+    if (!c)
+        return true;
+    c += 7;
+    size_t n = strlen(c);
+    if (n == 0 || c[n - 1] != '"')
+        return true;
+    bool quoted = false;
+    for (size_t i = 0; i + 1 < n; i++) {
+        if (c[i] == '"')
+            quoted = !quoted;
+        else if (!quoted && strchr("&|<>^()", c[i]))
+            return true;
+    }
+    return false;
+}
+
+static void test_batch(void) {
+    static const struct {
+        const char *argv[MAXARGS];
+        const char *want; /* NULL: refused */
+        const char *reason;
+    } cases[] = {
+        {{"C:\\deny\\ssh.cmd", "host"},
+         "\"C:\\Windows\\system32\\cmd.exe\" /d /e:off /v:off /s /c \"\"C:\\deny\\ssh.cmd\" host\"",
+         "plain argument"},
+        {{"C:\\x.cmd", "a&calc"},
+         "\"C:\\Windows\\system32\\cmd.exe\" /d /e:off /v:off /s /c \"\"C:\\x.cmd\" \"a&calc\"\"",
+         "& is quoted so cmd does not start a second command"},
+        {{"C:\\x.cmd", ""},
+         "\"C:\\Windows\\system32\\cmd.exe\" /d /e:off /v:off /s /c \"\"C:\\x.cmd\" \"\"\"",
+         "empty argument"},
+        {{"C:\\x.cmd", "a\"&calc"}, NULL, "a quote would end the quoting (BatBadBut)"},
+        {{"C:\\x.cmd", "%PATH%"}, NULL, "percent expansion"},
+        {{"C:\\x.cmd", "!x!"}, NULL, "delayed expansion"},
+        {{"C:\\x.cmd", "a\nb"}, NULL, "newline ends the command"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t argc = 0;
+        while (argc < MAXARGS && cases[i].argv[argc])
+            argc++;
+        char *line = NULL;
+        rf_error err = {0};
+        int rc = rf_cmdline_quote_batch("C:\\Windows\\system32\\cmd.exe",
+                                        (char *const *)cases[i].argv, argc, &line, &err);
+        if (!cases[i].want) {
+            CHECK(rc == -EINVAL && strstr(err.message, "cmd.exe would interpret"), "%s: %s",
+                  cases[i].reason, err.message);
+        } else {
+            CHECK_STR_EQ(line, cases[i].want, "%s", cases[i].reason);
+        }
+        free(line);
+    }
+    /* Every argument made of operators and blanks stays inside quotes. */
+    static const char alphabet[] = {'a', '&', '|', '<', '>', '^', '(', ')', ' ', ','};
+    size_t k = sizeof alphabet, leaks = 0, total = 0;
+    for (size_t c = 0; c < k * k * k; c++) {
+        char arg[4] = {alphabet[c % k], alphabet[(c / k) % k], alphabet[c / k / k], '\0'};
+        const char *argv[] = {"C:\\x.cmd", arg};
+        char *line = NULL;
+        rf_error err = {0};
+        total++;
+        if (rf_cmdline_quote_batch("cmd.exe", (char *const *)argv, 2, &line, &err) != 0 ||
+            cmd_sees_operator(line))
+            leaks++;
+        free(line);
+    }
+    CHECK(leaks == 0 && total == 1000, "%zu of %zu batch arguments leak an operator", leaks,
+          total);
+}
+
 int main(void) {
+    test_batch();
     test_quote();
     test_parse();
     test_round_trip();
