@@ -9,13 +9,15 @@
 #include "backends/windows/win32.h"
 #include "core/error.h"
 
-/* The value of NAME in envp, names compared without regard to case. */
+/* The value of NAME in envp, names compared without regard to case; the
+ * last entry wins, as in the environment block the command gets. */
 static const char *env_lookup(char *const *envp, const char *name) {
     size_t n = strlen(name);
+    const char *value = NULL;
     for (char *const *e = envp; e && *e; e++)
         if (_strnicmp(*e, name, n) == 0 && (*e)[n] == '=')
-            return *e + n + 1;
-    return NULL;
+            value = *e + n + 1;
+    return value;
 }
 
 static bool is_file(const char *path) {
