@@ -1,0 +1,100 @@
+/* prepare_win.c — from roots and protected names to applied ACEs and a token. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backends/windows/prepare_win.h"
+#include "core/error.h"
+
+void rf_win_prepared_free(rf_win_prepared *p) {
+    rf_acl_plan_free(&p->plan);
+    for (size_t i = 0; i < p->n_roots; i++)
+        free(p->roots[i]);
+    free(p->roots);
+    free(p->sids);
+    if (p->token)
+        CloseHandle(p->token);
+    memset(p, 0, sizeof *p);
+}
+
+int rf_win_prepare(const char *const *roots, size_t n_roots, const char *const *names,
+                   size_t n_names, const char *state_path, rf_win_prepared *out, rf_error *err) {
+    rf_win_state *state = NULL;
+    memset(out, 0, sizeof *out);
+    int rc = rf_win_state_load(state_path, &state, err);
+    if (rc < 0)
+        return rc;
+    out->roots = calloc(n_roots ? n_roots : 1, sizeof *out->roots);
+    out->sids = calloc(n_roots ? n_roots : 1, sizeof *out->sids);
+    if (!out->roots || !out->sids) {
+        rc = rf_fail(err, RF_EINTERNAL, "prepare the Windows backend: out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < n_roots; i++) {
+        /* The final path: a junction or a short name must not get a second
+         * SID (or point the grant somewhere else than the user named). */
+        rc = rf_win_canonical_dir(roots[i], &out->roots[i], err);
+        if (rc < 0)
+            goto out;
+        out->n_roots++;
+        int created = 0;
+        rc = rf_win_state_root_sid(state, out->roots[i], rf_win_random, NULL, out->sids[i],
+                                   &created, err);
+        if (rc < 0)
+            goto out;
+    }
+    const char **sid_ptrs = calloc(n_roots ? n_roots : 1, sizeof *sid_ptrs);
+    if (!sid_ptrs) {
+        rc = rf_fail(err, RF_EINTERNAL, "prepare the Windows backend: out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < n_roots; i++)
+        sid_ptrs[i] = out->sids[i];
+    rf_acl_plan_input in = {(const char *const *)out->roots, sid_ptrs, n_roots, names, n_names};
+    rc = rf_acl_plan_build(&in, &out->plan, err);
+    if (rc == 0) {
+        rc = rf_win_acl_apply(&out->plan, state, &out->report, err);
+        /* Saved even after a partial apply, so `ungrant` can undo it. */
+        rf_error save_err = {0};
+        int src = rf_win_state_save(state_path, state, &save_err);
+        if (rc == 0 && src < 0) {
+            rc = src;
+            if (err)
+                *err = save_err;
+        }
+    }
+    if (rc == 0)
+        rc = rf_win_token_create(sid_ptrs, n_roots, &out->token, err);
+    free(sid_ptrs);
+out:
+    rf_win_state_free(state);
+    if (rc < 0)
+        rf_win_prepared_free(out);
+    return rc;
+}
+
+int rf_win_ungrant(const char *dir, const char *state_path, size_t *removed, rf_error *err) {
+    rf_win_state *state = NULL;
+    rf_ace *taken = NULL;
+    size_t n = 0;
+    *removed = 0;
+    int rc = rf_win_state_load(state_path, &state, err);
+    if (rc < 0)
+        return rc;
+    char *canon = NULL;
+    /* The folder may be gone; then its recorded spelling is what we match. */
+    if (rf_win_canonical_dir(dir, &canon, NULL) < 0)
+        canon = strdup(dir);
+    rc = canon ? rf_win_state_take_grants_under(state, canon, &taken, &n, err)
+               : rf_fail(err, RF_EINTERNAL, "ungrant '%s': out of memory", dir);
+    if (rc == 0)
+        rc = rf_win_acl_revoke(taken, n, err);
+    if (rc == 0)
+        rc = rf_win_state_save(state_path, state, err);
+    if (rc == 0)
+        *removed = n;
+    rf_acl_free_aces(taken, n);
+    free(canon);
+    rf_win_state_free(state);
+    return rc;
+}
