@@ -137,20 +137,23 @@ static void test_state(void) {
         {.path = "C:\\Work\\Repo\\.git", .type = RF_ACE_DENY, .mask = 0xd0156, .inherit = 3},
         {.path = "C:\\Work\\Other", .type = RF_ACE_ALLOW, .mask = 0x1301bf, .inherit = 3},
         {.path = "c:/work/repo", .type = RF_ACE_ALLOW, .mask = 0x1301bf, .inherit = 3},
+        {.path = RF_NUL_DEVICE, .type = RF_ACE_ALLOW, .mask = 0x12019f, .inherit = 0},
+        {.path = RF_NUL_DEVICE, .type = RF_ACE_ALLOW, .mask = 0x12019f, .inherit = 0},
     };
-    for (size_t i = 0; i < 4; i++) {
+    for (size_t i = 0; i < 6; i++) {
         snprintf(grants[i].sid, sizeof grants[i].sid, "%s",
-                 i == 2 ? "S-1-5-21-8-0-0-0" : "S-1-5-21-7-0-0-0");
+                 (i == 2 || i == 5) ? "S-1-5-21-8-0-0-0" : "S-1-5-21-7-0-0-0");
         CHECK(rf_win_state_add_grant(st, &grants[i], &err) == 0, "%s", err.message);
     }
-    CHECK(st->n_grants == 3, "a grant recorded under another spelling is not duplicated");
+    CHECK(st->n_grants == 5, "a grant recorded under another spelling is not duplicated (%zu)",
+          st->n_grants);
 
     char *text = NULL;
     CHECK(rf_win_state_to_json(st, &text, &err) == 0, "%s", err.message);
     rf_win_state *back = NULL;
     CHECK(text && rf_win_state_parse(text, &back, &err) == 0, "re-read state: %s", err.message);
     if (back) {
-        CHECK(back->n_roots == 2 && back->n_grants == 3 &&
+        CHECK(back->n_roots == 2 && back->n_grants == 5 &&
                   strcmp(back->readonly_sid, "S-1-5-21-9-0-0-0") == 0,
               "state survives a round trip");
         char sid[RF_SID_TEXT_MAX];
@@ -162,9 +165,10 @@ static void test_state(void) {
         rf_ace *taken = NULL;
         size_t n = 0;
         CHECK(rf_win_state_take_grants_under(back, "c:\\work\\repo", &taken, &n, &err) == 0 &&
-                  n == 2 && back->n_grants == 1 &&
-                  strcmp(back->grants[0].path, "C:\\Work\\Other") == 0,
-              "ungrant takes exactly the grants under the folder");
+                  n == 3 && back->n_grants == 2 &&
+                  strcmp(back->grants[0].path, "C:\\Work\\Other") == 0 &&
+                  strcmp(back->grants[1].sid, "S-1-5-21-8-0-0-0") == 0,
+              "ungrant takes the grants under the folder and its root's NUL grant, only those");
         rf_acl_free_aces(taken, n);
         CHECK(rf_win_state_take_grants_under(back, "relative", &taken, &n, &err) == -EINVAL,
               "ungrant of a relative folder is refused");
