@@ -69,6 +69,11 @@ int rf_report_pipe_collect(rf_report_pipe *p, int *exec_errno, rf_error *err) {
     }
     if (got != sizeof value)
         return rf_fail(err, -EPROTO, "reading the exec report pipe: short report (%zu bytes)", got);
+    if (value < 0) {
+        /* The sandbox could not be set up: ringfence's failure, not the command's. */
+        *exec_errno = 0;
+        return rf_fail_errno(err, -value, "setting up the sandboxed process before exec");
+    }
     *exec_errno = value > 0 ? value : EIO;
     return 0;
 }
@@ -89,8 +94,10 @@ static void write_all_raw(int fd, const void *buf, size_t len) {
 }
 
 void rf_child_abort(int report_fd, int errnum) {
+    /* Negative: a setup step failed, not the exec (see rf_report_pipe_collect). */
+    int value = -(errnum > 0 ? errnum : EIO);
     if (report_fd >= 0)
-        write_all_raw(report_fd, &errnum, sizeof errnum);
+        write_all_raw(report_fd, &value, sizeof value);
     _exit(126);
 }
 

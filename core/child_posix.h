@@ -24,7 +24,9 @@ void rf_report_pipe_close(rf_report_pipe *p);
 
 /* In the parent after fork: closes the write end and reads the child's report.
  * Sets *exec_errno to 0 when the command was exec'd (EOF), else to the errno
- * the child reported. */
+ * execve failed with.  When the child reported a setup failure
+ * (rf_child_abort), returns an error naming it; the child has then exited 126
+ * and must still be reaped by the caller. */
 int rf_report_pipe_collect(rf_report_pipe *p, int *exec_errno, rf_error *err);
 
 /* In the child, right before exec: dup the launch's stdio onto 0/1/2, make the
@@ -38,7 +40,8 @@ int rf_child_prepare_process(const rf_launch *launch);
  * report_fd and _exits 127 (not found) or 126. */
 __attribute__((noreturn)) void rf_child_exec(const rf_launch *launch, int report_fd);
 
-/* In the child, after a setup step failed: report `errnum` and _exit(126). */
+/* In the child, after a setup step failed (before exec): report `errnum` as a
+ * setup failure and _exit(126).  `run` then fails with 125. */
 __attribute__((noreturn)) void rf_child_abort(int report_fd, int errnum);
 
 /* Blocking waitpid for `pid`, translated into an outcome. */

@@ -493,8 +493,13 @@ int rf_sandbox_run(rf_sandbox *sb, const rf_run_request *req, rf_run_result *res
     if (rc == 0) {
         timed_out = supervise(sb, &child, sigfd, tty_fd, req->timeout_seconds);
         rc = sb->backend->wait(sb->state, &child, &outcome, err);
-        reap_orphans(-1);
+    } else if (child.pid > 0) {
+        /* Started but failed during setup: end and reap it, keep the first error. */
+        rf_error ignored = {0};
+        sb->backend->kill_tree(sb->state, &child);
+        sb->backend->wait(sb->state, &child, &outcome, &ignored);
     }
+    reap_orphans(-1);
     reclaim_tty(tty_fd);
     close(sigfd);
     sigprocmask(SIG_SETMASK, &old_mask, NULL);
