@@ -3,18 +3,30 @@ any build (a Linux `bazel test //...` included), through a configuration
 transition.  The result is `<name>.exe`, for Wine tests and for copying to a
 Windows machine."""
 
+def _no_sanitizer(flags):
+    # mingw-w64 has no sanitizer runtimes: `--config=asan` keeps applying to
+    # the Linux targets only.
+    return [f for f in flags if not f.startswith("-fsanitize") and f != "-fno-omit-frame-pointer"]
+
 def _to_mingw_impl(settings, attr):
     return {
         "//command_line_option:cpu": "x64_windows_mingw",
         "//command_line_option:crosstool_top": "//toolchains/mingw:suite",
+        "//command_line_option:copt": _no_sanitizer(settings["//command_line_option:copt"]),
+        "//command_line_option:linkopt": _no_sanitizer(settings["//command_line_option:linkopt"]),
     }
 
 _to_mingw = transition(
     implementation = _to_mingw_impl,
-    inputs = [],
+    inputs = [
+        "//command_line_option:copt",
+        "//command_line_option:linkopt",
+    ],
     outputs = [
         "//command_line_option:cpu",
         "//command_line_option:crosstool_top",
+        "//command_line_option:copt",
+        "//command_line_option:linkopt",
     ],
 )
 
