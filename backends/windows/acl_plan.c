@@ -109,12 +109,22 @@ int rf_acl_plan_build(const rf_acl_plan_input *in, rf_acl_plan *out, rf_error *e
     }
     for (size_t p = 0; rc == 0 && p < in->n_protected; p++)
         rc = check_name(in->protected_names[p], err);
+    if (rc == 0 && in->scratch && in->n_roots == 0)
+        rc = rf_fail(err, -EINVAL, "plan ACL: a temporary folder needs a root SID");
+    if (rc == 0 && in->scratch) {
+        char *key = NULL;
+        rc = rf_winpath_key(in->scratch, &key, err);
+        free(key);
+    }
     for (size_t r = 0; rc == 0 && r < in->n_roots; r++)
         rc = add_ace(&plan, in->roots[r], in->root_sids[r], RF_ACE_ALLOW, RF_ROOT_ALLOW_MASK,
                      RF_OBJECT_INHERIT | RF_CONTAINER_INHERIT, false, false, err);
     for (size_t r = 0; rc == 0 && r < in->n_roots; r++)
         for (size_t p = 0; rc == 0 && p < in->n_protected; p++)
             rc = plan_protected(in, r, in->protected_names[p], &plan, err);
+    if (rc == 0 && in->scratch)
+        rc = add_ace(&plan, in->scratch, in->root_sids[0], RF_ACE_ALLOW, RF_ROOT_ALLOW_MASK,
+                     RF_OBJECT_INHERIT | RF_CONTAINER_INHERIT, false, false, err);
     /* The NUL device: tools write to it constantly, and its DACL names no
      * root SID, so the restricted pass would refuse every write. */
     for (size_t r = 0; rc == 0 && r < in->n_roots; r++)

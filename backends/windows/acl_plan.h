@@ -9,6 +9,9 @@
  *   - for every protected name P: deny S write on R\P (OI|CI) for every root
  *     SID S whose root contains R\P; R\P is created first when absent (as a
  *     folder) so the command cannot create it.
+ * The private temporary folder, when given, gets the same allow ACE for the
+ * first root's SID (TEMP and TMP point there; the user's own %TEMP% stays
+ * read-only to the command).
  * And for the NUL device: allow every root SID read and write (no
  * inheritance), since the restricted pass needs an ACE for one of them.
  *
@@ -101,6 +104,9 @@ typedef struct rf_acl_plan_input {
     size_t n_roots;
     const char *const *protected_names; /* relative, '/' or '\' separated */
     size_t n_protected;
+    /* A private temporary folder (policy tmp = private): writable by the
+     * SID of roots[0] like a root, without protected names; NULL: none. */
+    const char *scratch;
 } rf_acl_plan_input;
 
 /* Builds the plan.  Refuses (-EINVAL, naming the value): a SID that is not of

@@ -4,7 +4,7 @@
  *
  *   ringfence-win status
  *   ringfence-win run [--root DIR]... [--protect NAME]... [--timeout SEC]
- *                     [--denybin DIR] -- CMD [ARGS...]
+ *                     [--denybin DIR] [--tmp private|shared] -- CMD [ARGS...]
  *   ringfence-win ungrant DIR
  *   ringfence-win selftest
  *
@@ -27,7 +27,7 @@ static int usage(void) {
     fprintf(stderr,
             "usage: ringfence-win status\n"
             "       ringfence-win run [--root DIR]... [--protect NAME]... [--timeout SEC]\n"
-            "                         [--denybin DIR] -- CMD [ARGS...]\n"
+            "                         [--denybin DIR] [--tmp private|shared] -- CMD [ARGS...]\n"
             "       ringfence-win ungrant DIR\n"
             "       ringfence-win selftest\n");
     return 125;
@@ -44,13 +44,14 @@ static int cmd_status(void) {
     return 0;
 }
 
-/* The process environment (UTF-8), with denybin first on PATH when given. */
-static char **current_env(const char *denybin) {
+/* The process environment (UTF-8), with denybin first on PATH when given
+ * and TEMP/TMP pointing at the private temporary folder. */
+static char **current_env(const char *denybin, const char *tmp_dir) {
     wchar_t *block = GetEnvironmentStringsW();
     size_t n = 0;
     for (wchar_t *p = block; *p; p += wcslen(p) + 1)
         n++;
-    char **env = calloc(n + 2, sizeof *env);
+    char **env = calloc(n + 4, sizeof *env);
     size_t k = 0;
     const char *path = NULL;
     for (wchar_t *p = block; env && *p; p += wcslen(p) + 1) {
@@ -67,6 +68,14 @@ static char **current_env(const char *denybin) {
         env[k] = malloc(len);
         if (env[k])
             snprintf(env[k], len, "PATH=%s;%s", denybin, path ? path : "");
+        k += env[k] != NULL;
+    }
+    static const char *const tmp_vars[] = {"TEMP", "TMP"};
+    for (int v = 0; env && tmp_dir && v < 2; v++) {
+        size_t len = strlen(tmp_vars[v]) + 1 + strlen(tmp_dir) + 1;
+        env[k] = malloc(len);
+        if (env[k])
+            snprintf(env[k++], len, "%s=%s", tmp_vars[v], tmp_dir);
     }
     return env;
 }
@@ -76,6 +85,7 @@ static int cmd_run(int argc, char **argv, const char *state_path) {
     size_t n_roots = 0, n_names = 4;
     double timeout = 0;
     const char *denybin = NULL;
+    bool private_tmp = true;
     int i = 0;
     for (; i < argc && strcmp(argv[i], "--") != 0; i++) {
         if (i + 1 >= argc)
@@ -88,6 +98,10 @@ static int cmd_run(int argc, char **argv, const char *state_path) {
             timeout = atof(argv[++i]);
         else if (strcmp(argv[i], "--denybin") == 0)
             denybin = argv[++i];
+        else if (strcmp(argv[i], "--tmp") == 0 && strcmp(argv[i + 1], "shared") == 0 && ++i)
+            private_tmp = false;
+        else if (strcmp(argv[i], "--tmp") == 0 && strcmp(argv[i + 1], "private") == 0 && ++i)
+            private_tmp = true;
         else
             return usage();
     }
@@ -102,7 +116,7 @@ static int cmd_run(int argc, char **argv, const char *state_path) {
     }
     rf_error err = {0};
     rf_win_prepared prep;
-    int rc = rf_win_prepare(roots, n_roots, names, n_names, state_path, &prep, &err);
+    int rc = rf_win_prepare(roots, n_roots, names, n_names, private_tmp, state_path, &prep, &err);
     if (rc < 0) {
         fprintf(stderr, "ringfence-win: %s\n", err.message);
         free(cwd);
@@ -110,7 +124,7 @@ static int cmd_run(int argc, char **argv, const char *state_path) {
     }
     if (prep.report.warning[0])
         fprintf(stderr, "ringfence-win: warning: %s\n", prep.report.warning);
-    char **env = current_env(denybin);
+    char **env = current_env(denybin, prep.tmp_dir);
     rf_win_launch l = {argv + i + 1, env, NULL, prep.token, GetStdHandle(STD_INPUT_HANDLE),
                        GetStdHandle(STD_OUTPUT_HANDLE), GetStdHandle(STD_ERROR_HANDLE)};
     rf_win_child child;

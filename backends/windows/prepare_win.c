@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "backends/windows/prepare_win.h"
+#include "backends/windows/winpath.h"
 #include "core/error.h"
 
 void rf_win_prepared_free(rf_win_prepared *p) {
@@ -12,13 +13,51 @@ void rf_win_prepared_free(rf_win_prepared *p) {
         free(p->roots[i]);
     free(p->roots);
     free(p->sids);
+    free(p->tmp_dir);
     if (p->token)
         CloseHandle(p->token);
     memset(p, 0, sizeof *p);
 }
 
+/* %LOCALAPPDATA%\ringfence\tmp\<sid>, created. */
+static int make_tmp_dir(const char *sid, char **out, rf_error *err) {
+    wchar_t base[MAX_PATH];
+    DWORD n = GetEnvironmentVariableW(L"LOCALAPPDATA", base, MAX_PATH);
+    if (n == 0 || n >= MAX_PATH)
+        return rf_win_fail(err, n ? ERROR_BUFFER_OVERFLOW : GetLastError(),
+                           "read %%LOCALAPPDATA%% for the private temporary folder");
+    char *base8 = NULL;
+    int rc = rf_win_narrow(base, &base8, err);
+    if (rc < 0)
+        return rc;
+    size_t len = strlen(base8) + strlen(sid) + 32;
+    char *path = malloc(len);
+    if (!path) {
+        free(base8);
+        return rf_fail(err, RF_EINTERNAL, "private temporary folder: out of memory");
+    }
+    static const char *const levels[] = {"\\ringfence", "\\ringfence\\tmp",
+                                         "\\ringfence\\tmp\\"};
+    for (int i = 0; rc == 0 && i < 3; i++) {
+        snprintf(path, len, "%s%s%s", base8, levels[i], i == 2 ? sid : "");
+        wchar_t *w = NULL;
+        rc = rf_win_wide(path, &w, err);
+        if (rc == 0 && !CreateDirectoryW(w, NULL) && GetLastError() != ERROR_ALREADY_EXISTS)
+            rc = rf_win_fail(err, GetLastError(), "create private temporary folder '%s'", path);
+        free(w);
+    }
+    free(base8);
+    if (rc < 0) {
+        free(path);
+        return rc;
+    }
+    *out = path;
+    return 0;
+}
+
 int rf_win_prepare(const char *const *roots, size_t n_roots, const char *const *names,
-                   size_t n_names, const char *state_path, rf_win_prepared *out, rf_error *err) {
+                   size_t n_names, bool private_tmp, const char *state_path,
+                   rf_win_prepared *out, rf_error *err) {
     rf_win_state *state = NULL;
     memset(out, 0, sizeof *out);
     int rc = rf_win_state_load(state_path, &state, err);
@@ -37,6 +76,14 @@ int rf_win_prepare(const char *const *roots, size_t n_roots, const char *const *
         if (rc < 0)
             goto out;
         out->n_roots++;
+        /* The command must not rewrite the record of what was granted (nor
+         * the private TEMP of other roots beside it). */
+        if (rf_winpath_within(state_path, out->roots[i], NULL) == 1) {
+            rc = rf_fail(err, RF_EPOLICY,
+                         "writable root '%s' contains ringfence's state file '%s'",
+                         out->roots[i], state_path);
+            goto out;
+        }
         int created = 0;
         rc = rf_win_state_root_sid(state, out->roots[i], rf_win_random, NULL, out->sids[i],
                                    &created, err);
@@ -50,8 +97,12 @@ int rf_win_prepare(const char *const *roots, size_t n_roots, const char *const *
     }
     for (size_t i = 0; i < n_roots; i++)
         sid_ptrs[i] = out->sids[i];
-    rf_acl_plan_input in = {(const char *const *)out->roots, sid_ptrs, n_roots, names, n_names};
-    rc = rf_acl_plan_build(&in, &out->plan, err);
+    if (private_tmp && n_roots > 0)
+        rc = make_tmp_dir(out->sids[0], &out->tmp_dir, err);
+    rf_acl_plan_input in = {(const char *const *)out->roots, sid_ptrs, n_roots, names, n_names,
+                            out->tmp_dir};
+    if (rc == 0)
+        rc = rf_acl_plan_build(&in, &out->plan, err);
     if (rc == 0) {
         rc = rf_win_acl_apply(&out->plan, state, &out->report, err);
         /* Saved even after a partial apply, so `ungrant` can undo it. */

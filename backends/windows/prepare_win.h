@@ -16,11 +16,14 @@ typedef struct rf_win_prepared {
     rf_acl_plan plan;
     rf_win_apply_report report;
     HANDLE token;                   /* the write-restricted token */
+    char *tmp_dir;                  /* private TEMP for the command, or NULL */
 } rf_win_prepared;
 
+/* With `private_tmp`, a folder %LOCALAPPDATA%\ringfence\tmp\<first root's
+ * SID> is created and granted like a root: set TEMP and TMP to tmp_dir. */
 int rf_win_prepare(const char *const *roots, size_t n_roots, const char *const *protected_names,
-                   size_t n_protected, const char *state_path, rf_win_prepared *out,
-                   rf_error *err);
+                   size_t n_protected, bool private_tmp, const char *state_path,
+                   rf_win_prepared *out, rf_error *err);
 void rf_win_prepared_free(rf_win_prepared *p);
 
 /* `ringfence ungrant DIR`: removes exactly the ACEs ringfence recorded on DIR

@@ -173,7 +173,7 @@ int rf_win_selftest(const char *self_exe, FILE *out, rf_error *err) {
         sprintf(state8, "%s\\state.json", base8);
         const char *roots[] = {ws8};
         const char *names[] = {".git", ".codex", ".agents", ".ringfence"};
-        rc = rf_win_prepare(roots, 1, names, 4, state8, &prep, err);
+        rc = rf_win_prepare(roots, 1, names, 4, false, state8, &prep, err);
     }
     if (rc < 0)
         goto out;

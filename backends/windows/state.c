@@ -315,8 +315,9 @@ int rf_win_state_take_grants_under(rf_win_state *st, const char *dir, rf_ace **o
     size_t n = 0, kept = 0;
     for (size_t i = 0; i < st->n_grants; i++) {
         int within = rf_winpath_within(st->grants[i].path, dir, NULL);
-        /* A device grant (\\.\NUL) belongs to the root whose SID it names. */
-        if (within < 0) {
+        /* A grant elsewhere (the NUL device, the private TEMP) belongs to the
+         * root whose SID it names. */
+        if (within != 1) {
             for (size_t r = 0; r < st->n_roots; r++)
                 if (strcmp(st->roots[r].sid, st->grants[i].sid) == 0 &&
                     rf_winpath_within(st->roots[r].path, dir, NULL) == 1)

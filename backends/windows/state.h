@@ -59,8 +59,8 @@ int rf_win_state_readonly_sid(rf_win_state *state, rf_random_fn rng, void *ctx,
 /* Records an ACE ringfence added (a duplicate is recorded once). */
 int rf_win_state_add_grant(rf_win_state *state, const rf_ace *ace, rf_error *err);
 
-/* Removes from the state every grant on `dir` or beneath it, and the device
- * grants (the NUL device) of the roots there, and returns them
+/* Removes from the state every grant on `dir` or beneath it, and every grant
+ * naming the SID of a root there (NUL device, private TEMP), and returns them
  * (malloc'd array; free with rf_acl_free_aces) for the caller to revoke. */
 int rf_win_state_take_grants_under(rf_win_state *state, const char *dir, rf_ace **out,
                                    size_t *n_out, rf_error *err);

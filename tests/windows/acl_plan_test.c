@@ -61,7 +61,7 @@ static void test_plan_content(void) {
     static const char *const nested[] = {"C:\\w", "C:\\w\\inner"};
     static const char *const nested_sids[] = {SID_WS, SID_CACHE};
     static const char *const git[] = {".git"};
-    rf_acl_plan_input in = {nested, nested_sids, 2, git, 1};
+    rf_acl_plan_input in = {nested, nested_sids, 2, git, 1, NULL};
     CHECK(rf_acl_plan_build(&in, &plan, &err) == 0, "%s", err.message);
     int denies_inner_git = 0;
     for (size_t i = 0; i < plan.len; i++)
@@ -70,6 +70,24 @@ static void test_plan_content(void) {
     CHECK(denies_inner_git == 2, "C:\\w\\inner\\.git is denied to both root SIDs (%d)",
           denies_inner_git);
     rf_acl_plan_free(&plan);
+
+    /* A private temporary folder: one allow ACE for the first root's SID. */
+    rf_acl_plan_input with_tmp = default_input;
+    with_tmp.scratch = "C:\\Users\\dev\\AppData\\Local\\ringfence\\tmp\\w1";
+    CHECK(rf_acl_plan_build(&with_tmp, &plan, &err) == 0, "%s", err.message);
+    int tmp_aces = 0;
+    for (size_t i = 0; i < plan.len; i++)
+        if (strcmp(plan.aces[i].path, with_tmp.scratch) == 0) {
+            tmp_aces++;
+            CHECK(plan.aces[i].type == RF_ACE_ALLOW && strcmp(plan.aces[i].sid, SID_WS) == 0 &&
+                      !plan.aces[i].create_if_absent,
+                  "the temporary folder is allowed to the first root's SID");
+        }
+    CHECK(tmp_aces == 1 && plan.len == 11, "one ACE for the temporary folder (%d, %zu)", tmp_aces,
+          plan.len);
+    rf_acl_plan_free(&plan);
+    with_tmp.scratch = "tmp";
+    CHECK(rf_acl_plan_build(&with_tmp, &plan, &err) < 0, "a relative temporary folder is refused");
 }
 
 static void test_plan_refusals(void) {
@@ -90,7 +108,7 @@ static void test_plan_refusals(void) {
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *r[] = {cases[i].root}, *s[] = {cases[i].sid}, *p[] = {cases[i].name};
-        rf_acl_plan_input in = {r, s, 1, p, 1};
+        rf_acl_plan_input in = {r, s, 1, p, 1, NULL};
         rf_acl_plan plan = {0};
         rf_error err = {0};
         CHECK(rf_acl_plan_build(&in, &plan, &err) < 0 && plan.len == 0 &&
@@ -266,6 +284,22 @@ static void test_model(void) {
           "and the command can then create .codex itself");
     am_free(&fs);
     rf_acl_plan_free(&no_create);
+
+    /* The private temporary folder is writable; the user's own TEMP is not. */
+    rf_acl_plan with_tmp_plan = {0};
+    rf_acl_plan_input with_tmp = default_input;
+    with_tmp.scratch = "C:\\Users\\dev\\rftmp";
+    CHECK(rf_acl_plan_build(&with_tmp, &with_tmp_plan, &err) == 0, "%s", err.message);
+    build_fixture(&fs);
+    am_add(&fs, "C:\\Users\\dev\\rftmp", true, NULL);
+    am_add(&fs, "C:\\Users\\dev\\Temp", true, NULL);
+    CHECK(am_apply_plan(&fs, &with_tmp_plan, USER) > 0, "plan with a temporary folder applies");
+    CHECK(am_try(&fs, &broad, AM_WRITE, "C:\\Users\\dev\\rftmp\\t1", NULL, USER),
+          "the private temporary folder is writable");
+    CHECK(!am_try(&fs, &broad, AM_WRITE, "C:\\Users\\dev\\Temp\\t1", NULL, USER),
+          "the user's own temporary folder is not");
+    am_free(&fs);
+    rf_acl_plan_free(&with_tmp_plan);
 
     /* 4. No restricted token at all: everything the user may do. */
     am_token plain = {user_sids, sizeof user_sids / sizeof user_sids[0], NULL, 0, false, 0};

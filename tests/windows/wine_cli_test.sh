@@ -32,6 +32,9 @@ mkdir -p "$ws"
 wws=$(winpath "$ws")
 wine "$exe" run --root "$wws" -- cmd /c "exit 7" >/dev/null 2>&1
 check "run returns the command's status" 7 $?
+out=$(wine "$exe" run --root "$wws" -- cmd /c "echo %TEMP%" 2>/dev/null | tr -d '\r')
+case "$out" in *'\ringfence\tmp\S-1-5-21-'*) r=yes ;; *) r="$out" ;; esac
+check "TEMP points at the private temporary folder" yes "$r"
 wine "$exe" run --root "$wws" -- no-such-program-here >/dev/null 2>&1
 check "run: not found is 127" 127 $?
 wine "$exe" run --root "$wws" --timeout 1 -- cmd /c "ping -n 30 127.0.0.1 >NUL" >/dev/null 2>&1
@@ -44,8 +47,8 @@ n=$(grep -c '"type": "deny"' "$state" 2>/dev/null || true)
 check "four deny grants recorded (.git .codex .agents .ringfence)" 4 "$n"
 out=$(wine "$exe" ungrant "$wws" 2>&1)
 check "ungrant exit" 0 $?
-case "$out" in *"removed 6 ACEs"*) r=yes ;; *) r="$out" ;; esac
-check "ungrant removes the 6 recorded ACEs (root, 4 protected, NUL)" yes "$r"
+case "$out" in *"removed 7 ACEs"*) r=yes ;; *) r="$out" ;; esac
+check "ungrant removes the 7 recorded ACEs (root, 4 protected, TEMP, NUL)" yes "$r"
 n=$(grep -c '"type"' "$state" 2>/dev/null || true)
 check "no grant left in the state file" 0 "$n"
 
