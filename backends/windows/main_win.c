@@ -7,6 +7,7 @@
  *                     [--denybin DIR] [--tmp private|shared] -- CMD [ARGS...]
  *   ringfence-win ungrant DIR
  *   ringfence-win selftest
+ *   ringfence-win bench [FILES [SPAWNS]]
  *
  * Exit codes as `ringfence run` (DESIGN.md): the command's own status, 124 on
  * timeout, 125 when ringfence fails, 126 when the command cannot be started,
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backends/windows/bench_win.h"
 #include "backends/windows/guarantees.h"
 #include "backends/windows/prepare_win.h"
 #include "backends/windows/selftest_win.h"
@@ -29,7 +31,8 @@ static int usage(void) {
             "       ringfence-win run [--root DIR]... [--protect NAME]... [--timeout SEC]\n"
             "                         [--denybin DIR] [--tmp private|shared] -- CMD [ARGS...]\n"
             "       ringfence-win ungrant DIR\n"
-            "       ringfence-win selftest\n");
+            "       ringfence-win selftest\n"
+            "       ringfence-win bench [FILES [SPAWNS]]\n");
     return 125;
 }
 
@@ -169,6 +172,16 @@ int wmain(int argc, wchar_t **wargv) {
         if (rc < 0)
             fprintf(stderr, "ringfence-win selftest: %s\n", err.message);
         return rc < 0 ? 125 : rc;
+    }
+    if (strcmp(cmd, "bench") == 0 && argc <= 4) {
+        rf_error err = {0};
+        int files = argc >= 3 ? atoi(argv[2]) : 10000, spawns = argc >= 4 ? atoi(argv[3]) : 20;
+        if (files < 1 || spawns < 1)
+            return usage();
+        int rc = rf_win_bench(argv[0], files, spawns, stdout, &err);
+        if (rc < 0)
+            fprintf(stderr, "ringfence-win bench: %s\n", err.message);
+        return rc < 0 ? 125 : 0;
     }
     char *state_path = NULL;
     rf_error err = {0};

@@ -52,6 +52,12 @@ check "ungrant removes the 7 recorded ACEs (root, 4 protected, TEMP, NUL)" yes "
 n=$(grep -c '"type"' "$state" 2>/dev/null || true)
 check "no grant left in the state file" 0 "$n"
 
+out=$(wine "$exe" bench 150 3 2>&1)
+check "bench exit" 0 $?
+echo "$out"
+case "$out" in *"acl_apply_again_ms files=150"*"spawn_restricted_ms median_of=3"*) r=yes ;; *) r="$out" ;; esac
+check "bench prints ACL and spawn figures" yes "$r"
+
 wineserver -w
 echo "wine_cli_test: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
