@@ -30,8 +30,7 @@ static int create_folders(const wchar_t *wpath, const char *path, rf_error *err)
     return rc;
 }
 
-/* An explicit (not inherited) ACE equal to `want` is in the DACL already. */
-static bool ace_present(PACL dacl, const rf_ace *want, PSID sid) {
+bool rf_win_acl_has_ace(PACL dacl, const rf_ace *want, PSID sid) {
     ACL_SIZE_INFORMATION info;
     if (!dacl || !GetAclInformation(dacl, &info, sizeof info, AclSizeInformation))
         return false;
@@ -82,7 +81,7 @@ static int apply_one(const rf_ace *ace, bool *added, bool *created, rf_error *er
         rc = rf_win_fail(err, e, "read the DACL of '%s'", ace->path);
         goto out;
     }
-    if (ace_present(old_dacl, ace, sid))
+    if (rf_win_acl_has_ace(old_dacl, ace, sid))
         goto out;
     EXPLICIT_ACCESS_W ea;
     memset(&ea, 0, sizeof ea);

@@ -72,6 +72,9 @@ typedef struct rf_win_apply_report {
 /* Applies the plan; records every ACE it adds in `state`. */
 int rf_win_acl_apply(const rf_acl_plan *plan, rf_win_state *state, rf_win_apply_report *report,
                      rf_error *err);
+/* True when an explicit (not inherited) ACE of the same type, SID and
+ * inheritance, granting at least `want->mask`, is in the DACL. */
+bool rf_win_acl_has_ace(PACL dacl, const rf_ace *want, PSID sid);
 /* Removes the given ACEs (from rf_win_state_take_grants_under). */
 int rf_win_acl_revoke(const rf_ace *aces, size_t n, rf_error *err);
 

@@ -15,6 +15,9 @@
 #include <string.h>
 
 #include "backends/windows/win32.h"
+
+#include <aclapi.h>
+#include <sddl.h>
 #include "tests/check.h"
 
 static char *helper;    /* UTF-8 path of win_helper.exe */
@@ -223,6 +226,53 @@ static void test_restricted_token(void) {
     free(env);
 }
 
+/* The "skip ACEs already present" check on in-memory ACLs (which Wine
+ * builds faithfully; it does not keep DACLs on files). */
+static void test_acl_has_ace(void) {
+    PSID mine = NULL, other = NULL;
+    CHECK(ConvertStringSidToSidW(L"S-1-5-21-11-12-13-14", &mine) &&
+              ConvertStringSidToSidW(L"S-1-5-21-21-22-23-24", &other),
+          "convert test SIDs");
+    if (!mine || !other)
+        return;
+    EXPLICIT_ACCESS_W ea[2];
+    memset(ea, 0, sizeof ea);
+    ea[0].grfAccessPermissions = RF_ROOT_ALLOW_MASK;
+    ea[0].grfAccessMode = GRANT_ACCESS;
+    ea[0].grfInheritance = RF_OBJECT_INHERIT | RF_CONTAINER_INHERIT;
+    ea[0].Trustee.TrusteeForm = TRUSTEE_IS_SID;
+    ea[0].Trustee.ptstrName = (LPWSTR)mine;
+    ea[1] = ea[0];
+    ea[1].grfAccessPermissions = RF_PROTECTED_DENY_MASK;
+    ea[1].grfAccessMode = DENY_ACCESS;
+    ea[1].Trustee.ptstrName = (LPWSTR)other;
+    PACL acl = NULL;
+    CHECK(SetEntriesInAclW(2, ea, NULL, &acl) == ERROR_SUCCESS && acl, "build an ACL");
+    static const struct {
+        rf_ace_type type;
+        uint32_t mask, inherit;
+        bool mine, want;
+        const char *reason;
+    } cases[] = {
+        {RF_ACE_ALLOW, RF_ROOT_ALLOW_MASK, 3, true, true, "the same allow ACE is present"},
+        {RF_ACE_ALLOW, RF_FILE_GENERIC_READ, 3, true, true, "a subset of its rights is present"},
+        {RF_ACE_ALLOW, RF_ROOT_ALLOW_MASK | RF_WRITE_DAC, 3, true, false, "more rights are not"},
+        {RF_ACE_ALLOW, RF_ROOT_ALLOW_MASK, 0, true, false, "other inheritance is not"},
+        {RF_ACE_ALLOW, RF_ROOT_ALLOW_MASK, 3, false, false, "another SID is not"},
+        {RF_ACE_DENY, RF_PROTECTED_DENY_MASK, 3, false, true, "the deny ACE is present"},
+        {RF_ACE_DENY, RF_PROTECTED_DENY_MASK, 3, true, false, "a deny for the allowed SID is not"},
+    };
+    for (size_t i = 0; acl && i < sizeof cases / sizeof cases[0]; i++) {
+        rf_ace want = {.type = cases[i].type, .mask = cases[i].mask, .inherit = cases[i].inherit};
+        CHECK(rf_win_acl_has_ace(acl, &want, cases[i].mine ? mine : other) == cases[i].want, "%s",
+              cases[i].reason);
+    }
+    if (acl)
+        LocalFree(acl);
+    LocalFree(mine);
+    LocalFree(other);
+}
+
 int wmain(int argc, wchar_t **wargv) {
     const char *wine = rf_win_wine_version();
     if (wine)
@@ -252,6 +302,7 @@ int wmain(int argc, wchar_t **wargv) {
             rf_win_narrow(p, &base_env[n++], NULL);
     FreeEnvironmentStringsW(block);
 
+    test_acl_has_ace();
     test_exit_codes();
     test_argv();
     test_env();
