@@ -54,7 +54,7 @@ static char **current_env(const char *denybin, const char *tmp_dir) {
     size_t n = 0;
     for (wchar_t *p = block; *p; p += wcslen(p) + 1)
         n++;
-    char **env = calloc(n + 4, sizeof *env);
+    char **env = calloc(n + 5, sizeof *env);
     size_t k = 0;
     const char *path = NULL;
     for (wchar_t *p = block; env && *p; p += wcslen(p) + 1) {
@@ -72,6 +72,18 @@ static char **current_env(const char *denybin, const char *tmp_dir) {
         if (env[k])
             snprintf(env[k], len, "PATH=%s;%s", denybin, path ? path : "");
         k += env[k] != NULL;
+    }
+    /* The stubs are .cmd files: make sure a lookup tries .CMD at all. */
+    const char *pathext = NULL;
+    for (size_t e = 0; e < k; e++)
+        if (_strnicmp(env[e], "PATHEXT=", 8) == 0)
+            pathext = env[e] + 8;
+    if (env && denybin && (!pathext || !strstr(pathext, ".CMD"))) {
+        const char *base = pathext ? pathext : ".COM;.EXE;.BAT";
+        size_t len = 8 + strlen(base) + 6;
+        env[k] = malloc(len);
+        if (env[k])
+            snprintf(env[k++], len, "PATHEXT=%s;.CMD", base);
     }
     static const char *const tmp_vars[] = {"TEMP", "TMP"};
     for (int v = 0; env && tmp_dir && v < 2; v++) {

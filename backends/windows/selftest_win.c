@@ -119,6 +119,48 @@ static void remove_tree(const wchar_t *path) {
 
 enum { MUST_ALLOW, MUST_DENY, REPORT };
 
+/* Whether everyday programs start under the write-restricted token at all
+ * (user32 initialisation needs write access to the desktop, whose DACL names
+ * no root SID): reported, not judged. */
+static void report_compat(const rf_win_prepared *prep, const char *cwd, FILE *out) {
+    static const char *const programs[][4] = {
+        {"cmd.exe", "/d", "/c", "exit 0"},
+        {"powershell.exe", "-NoProfile", "-Command", "exit 0"},
+        {"git.exe", "--version", NULL, NULL},
+    };
+    wchar_t wpath[4096];
+    DWORD n = GetEnvironmentVariableW(L"PATH", wpath, 4096);
+    char *path8 = NULL, pathenv[4200], sysenv[MAX_PATH * 3];
+    wchar_t sysroot[MAX_PATH];
+    char *sysroot8 = NULL;
+    if (n == 0 || n >= 4096 || rf_win_narrow(wpath, &path8, NULL) < 0)
+        return;
+    snprintf(pathenv, sizeof pathenv, "PATH=%s", path8);
+    snprintf(sysenv, sizeof sysenv, "SystemRoot=C:\\Windows");
+    if (GetEnvironmentVariableW(L"SystemRoot", sysroot, MAX_PATH) &&
+        rf_win_narrow(sysroot, &sysroot8, NULL) == 0)
+        snprintf(sysenv, sizeof sysenv, "SystemRoot=%s", sysroot8);
+    char *envp[] = {pathenv, sysenv, NULL};
+    for (size_t i = 0; i < sizeof programs / sizeof programs[0]; i++) {
+        char *argv[5] = {(char *)programs[i][0], (char *)programs[i][1], (char *)programs[i][2],
+                         (char *)programs[i][3], NULL};
+        rf_win_launch l = {argv, envp, cwd, prep->token, GetStdHandle(STD_INPUT_HANDLE),
+                           GetStdHandle(STD_OUTPUT_HANDLE), GetStdHandle(STD_ERROR_HANDLE)};
+        rf_win_child child;
+        rf_win_outcome o = {0};
+        rf_error sub = {0};
+        int r = rf_win_spawn(&l, &child, &sub);
+        if (r == 0) {
+            r = rf_win_wait(&child, 60000, &o, &sub);
+            rf_win_child_close(&child);
+        }
+        fprintf(out, "start %-38s %-9s exit 0x%08lx %s\n", programs[i][0], "-",
+                (unsigned long)o.exit_code, r < 0 ? sub.message : "reported");
+    }
+    free(path8);
+    free(sysroot8);
+}
+
 static const struct {
     const char *op, *path, *path2;
     int expect;
@@ -228,6 +270,7 @@ int rf_win_selftest(const char *self_exe, FILE *out, rf_error *err) {
     }
     fprintf(out, "%d of %d required checks failed\n", failures,
             (int)(sizeof checks / sizeof checks[0]) - 3);
+    report_compat(&prep, base8, out);
 out:;
     size_t removed = 0;
     rf_error cleanup_err = {0};
