@@ -51,8 +51,9 @@ bool rf_win_acl_has_ace(PACL dacl, const rf_ace *want, PSID sid) {
     return false;
 }
 
-/* Applies one ACE; *added tells whether the DACL changed. */
-static int apply_one(const rf_ace *ace, bool *added, bool *created, rf_error *err) {
+/* Applies one ACE (its inheritance may be adjusted for a file); *added
+ * tells whether the DACL changed. */
+static int apply_one(rf_ace *ace, bool *added, bool *created, rf_error *err) {
     wchar_t *wpath = NULL, *wsid = NULL;
     PSID sid = NULL;
     PACL old_dacl = NULL, new_dacl = NULL;
@@ -75,6 +76,11 @@ static int apply_one(const rf_ace *ace, bool *added, bool *created, rf_error *er
             goto out;
         *created = true;
     }
+    /* A protected name may be a file (a worktree's .git): inheritance flags
+     * mean nothing there. */
+    DWORD attrs = ace->is_device ? INVALID_FILE_ATTRIBUTES : GetFileAttributesW(wpath);
+    if (attrs != INVALID_FILE_ATTRIBUTES && !(attrs & FILE_ATTRIBUTE_DIRECTORY))
+        ace->inherit = 0;
     DWORD e = GetNamedSecurityInfoW(wpath, SE_FILE_OBJECT, DACL_SECURITY_INFORMATION, NULL, NULL,
                                     &old_dacl, NULL, &sd);
     if (e != ERROR_SUCCESS) {
@@ -121,10 +127,11 @@ int rf_win_acl_apply(const rf_acl_plan *plan, rf_win_state *state, rf_win_apply_
                      rf_error *err) {
     memset(report, 0, sizeof *report);
     for (size_t i = 0; i < plan->len; i++) {
-        const rf_ace *ace = &plan->aces[i];
+        rf_ace copy = plan->aces[i];
+        const rf_ace *ace = &copy;
         bool added = false, created = false;
         rf_error sub = {0};
-        int rc = apply_one(ace, &added, &created, &sub);
+        int rc = apply_one(&copy, &added, &created, &sub);
         if (rc < 0 && ace->is_device) {
             /* The NUL device's DACL may be out of reach without admin
              * rights: the run goes on, and the command cannot write NUL. */

@@ -52,6 +52,15 @@ check "ungrant removes the 7 recorded ACEs (root, 4 protected, TEMP, NUL)" yes "
 n=$(grep -c '"type"' "$state" 2>/dev/null || true)
 check "no grant left in the state file" 0 "$n"
 
+# A git worktree: .git is a file.
+wt="$wine_scratch/worktree"
+mkdir -p "$wt" && echo "gitdir: elsewhere" >"$wt/.git"
+wine "$exe" run --root "$(winpath "$wt")" -- cmd /c "exit 0" >/dev/null 2>&1
+check "a .git file is protected without error" 0 $?
+r=no
+[ -f "$wt/.git" ] && r=yes
+check "the .git file stays a file" yes "$r"
+
 out=$(wine "$exe" bench 150 3 2>&1)
 check "bench exit" 0 $?
 echo "$out"
