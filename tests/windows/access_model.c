@@ -116,9 +116,13 @@ static size_t effective_dacl(am_fs *fs, const am_node *node, const am_ace **out,
         const am_node *parent = find_key(fs, pk);
         if (!parent)
             break;
-        for (size_t i = 0; i < parent->n_aces && n < cap; i++)
-            if (inherits_to(&parent->aces[i], node, depth))
-                out[n++] = &parent->aces[i];
+        /* The folder's own DACL is canonical (deny before allow), and
+         * inherited ACEs keep that order. */
+        for (int pass = 0; pass < 2; pass++)
+            for (size_t i = 0; i < parent->n_aces && n < cap; i++)
+                if (inherits_to(&parent->aces[i], node, depth) &&
+                    parent->aces[i].type == (pass == 0 ? RF_ACE_DENY : RF_ACE_ALLOW))
+                    out[n++] = &parent->aces[i];
         cur = parent;
     }
     free(key);
