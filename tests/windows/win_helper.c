@@ -18,6 +18,12 @@ static void print_hex(const wchar_t *w) {
     printf("\n");
 }
 
+static BOOL WINAPI on_ctrl_c(DWORD event) {
+    if (event == CTRL_C_EVENT)
+        ExitProcess(42);
+    return FALSE;
+}
+
 int wmain(int argc, wchar_t **argv) {
     if (argc < 2)
         return 100;
@@ -40,6 +46,14 @@ int wmain(int argc, wchar_t **argv) {
     if (wcscmp(argv[1], L"sleep") == 0 && argc == 3) {
         Sleep((DWORD)wcstoul(argv[2], NULL, 10));
         return 0;
+    }
+    if (wcscmp(argv[1], L"wait-ctrl-c") == 0) {
+        /* Exits 42 when Ctrl-C reaches it; 43 if it never does. */
+        SetConsoleCtrlHandler(on_ctrl_c, TRUE);
+        printf("ready\n");
+        fflush(stdout);
+        Sleep(20000);
+        return 43;
     }
     if (wcscmp(argv[1], L"spawn-grandchild") == 0) {
         /* Starts "<self> sleep 60000" and exits at once, leaving it behind. */

@@ -152,6 +152,58 @@ static void test_job_kills_grandchild(void) {
     free(env);
 }
 
+static volatile LONG ctrl_c_seen;
+
+static BOOL WINAPI note_ctrl_c(DWORD event) {
+    if (event != CTRL_C_EVENT)
+        return FALSE;
+    ctrl_c_seen = 1;
+    return TRUE; /* the test itself keeps running */
+}
+
+static DWORD WINAPI send_ctrl_c(LPVOID arg) {
+    (void)arg;
+    Sleep(1500);
+    GenerateConsoleCtrlEvent(CTRL_C_EVENT, 0);
+    return 0;
+}
+
+/* Ctrl-C at the console reaches the command (same console, same process
+ * group) while ringfence, waiting, stays alive to report its exit code. */
+static void test_ctrl_c(void) {
+    /* ERROR_ACCESS_DENIED from AttachConsole: attached to one already. */
+    if (!AttachConsole(ATTACH_PARENT_PROCESS) && GetLastError() != ERROR_ACCESS_DENIED &&
+        !AllocConsole()) {
+        CHECK(0, "no console to send Ctrl-C through (error %lu)", (unsigned long)GetLastError());
+        return;
+    }
+    /* Does this console deliver control events at all?  Wine's headless
+     * console does not; then there is nothing to check. */
+    SetConsoleCtrlHandler(note_ctrl_c, TRUE);
+    GenerateConsoleCtrlEvent(CTRL_C_EVENT, 0);
+    for (int i = 0; i < 20 && !ctrl_c_seen; i++)
+        Sleep(50);
+    if (!ctrl_c_seen) {
+        printf("SKIP Ctrl-C forwarding: this console delivers no control events%s\n",
+               rf_win_wine_version() ? " (Wine without a terminal)" : "");
+        return;
+    }
+    char *argv[] = {helper, "wait-ctrl-c", NULL};
+    rf_win_outcome o;
+    rf_error err = {0};
+    char out[64];
+    char **env = env_with(NULL);
+    HANDLE t = CreateThread(NULL, 0, send_ctrl_c, NULL, 0, NULL);
+    CHECK(run(argv, env, NULL, 15000, &o, out, sizeof out, &err) == 0, "%s", err.message);
+    CHECK(o.exit_code == 42 && !o.timed_out, "Ctrl-C reached the command (exit %lu%s)",
+          (unsigned long)o.exit_code, o.timed_out ? ", timed out" : "");
+    if (t) {
+        WaitForSingleObject(t, INFINITE);
+        CloseHandle(t);
+    }
+    free(env);
+}
+
 static void test_timeout(void) {
     char *argv[] = {helper, "sleep", "60000", NULL};
     rf_win_outcome o;
@@ -308,6 +360,7 @@ int wmain(int argc, wchar_t **wargv) {
     test_env();
     test_job_kills_grandchild();
     test_timeout();
+    test_ctrl_c();
     test_lookup_and_batch();
     test_restricted_token();
     return check_summary("wine_launch_test");
