@@ -19,6 +19,32 @@ void rf_win_prepared_free(rf_win_prepared *p) {
     memset(p, 0, sizeof *p);
 }
 
+/* Serializes load-apply-save of the state file between concurrent runs of
+ * this user: without it, two runs would each save their own view and one
+ * run's grants would be forgotten (and never ungranted). */
+static HANDLE lock_state(rf_error *err) {
+    HANDLE m = CreateMutexW(NULL, FALSE, L"Local\\ringfence-state");
+    if (!m) {
+        rf_win_fail(err, GetLastError(), "create the state file lock");
+        return NULL;
+    }
+    DWORD w = WaitForSingleObject(m, 120000);
+    if (w != WAIT_OBJECT_0 && w != WAIT_ABANDONED) {
+        rf_win_fail(err, w == WAIT_TIMEOUT ? ERROR_TIMEOUT : GetLastError(),
+                    "wait for the state file lock");
+        CloseHandle(m);
+        return NULL;
+    }
+    return m;
+}
+
+static void unlock_state(HANDLE m) {
+    if (m) {
+        ReleaseMutex(m);
+        CloseHandle(m);
+    }
+}
+
 /* %LOCALAPPDATA%\ringfence\tmp\<sid>, created. */
 static int make_tmp_dir(const char *sid, char **out, rf_error *err) {
     wchar_t base[MAX_PATH];
@@ -60,9 +86,14 @@ int rf_win_prepare(const char *const *roots, size_t n_roots, const char *const *
                    rf_win_prepared *out, rf_error *err) {
     rf_win_state *state = NULL;
     memset(out, 0, sizeof *out);
+    HANDLE lock = lock_state(err);
+    if (!lock)
+        return err ? err->code : RF_EINTERNAL;
     int rc = rf_win_state_load(state_path, &state, err);
-    if (rc < 0)
+    if (rc < 0) {
+        unlock_state(lock);
         return rc;
+    }
     out->roots = calloc(n_roots ? n_roots : 1, sizeof *out->roots);
     out->sids = calloc(n_roots ? n_roots : 1, sizeof *out->sids);
     if (!out->roots || !out->sids) {
@@ -119,6 +150,7 @@ int rf_win_prepare(const char *const *roots, size_t n_roots, const char *const *
     free(sid_ptrs);
 out:
     rf_win_state_free(state);
+    unlock_state(lock);
     if (rc < 0)
         rf_win_prepared_free(out);
     return rc;
@@ -129,9 +161,14 @@ int rf_win_ungrant(const char *dir, const char *state_path, size_t *removed, rf_
     rf_ace *taken = NULL;
     size_t n = 0;
     *removed = 0;
+    HANDLE lock = lock_state(err);
+    if (!lock)
+        return err ? err->code : RF_EINTERNAL;
     int rc = rf_win_state_load(state_path, &state, err);
-    if (rc < 0)
+    if (rc < 0) {
+        unlock_state(lock);
         return rc;
+    }
     char *canon = NULL;
     /* The folder may be gone; then its recorded spelling is what we match. */
     if (rf_win_canonical_dir(dir, &canon, NULL) < 0)
@@ -147,5 +184,6 @@ int rf_win_ungrant(const char *dir, const char *state_path, size_t *removed, rf_
     rf_acl_free_aces(taken, n);
     free(canon);
     rf_win_state_free(state);
+    unlock_state(lock);
     return rc;
 }
