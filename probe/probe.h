@@ -20,6 +20,7 @@
 #ifndef RF_PROBE_H
 #define RF_PROBE_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -34,6 +35,11 @@ typedef enum rf_probe_outcome {
 
 const char *rf_probe_outcome_name(rf_probe_outcome o); /* "allowed", ... */
 int rf_probe_outcome_from_name(const char *name);      /* -1 when unknown */
+
+/* The errno of an `error` that means "a tool this probe runs (curl, git,
+ * ssh) is not installed": a property of the machine, not a broken probe, so
+ * the matrix skips the probe instead of failing the run. */
+#define RF_PROBE_ENOTOOL ENOPKG
 
 /* How a probe relates to the guarantee it tests. */
 typedef enum rf_probe_kind {
