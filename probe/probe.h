@@ -160,6 +160,9 @@ int rf_probe_run_tool(char *const argv[], char *out, size_t out_len, int timeout
  * Needs CAP_DAC_READ_SEARCH; it reaches the inode without its path. */
 int rf_probe_open_handle(const rf_probe_world *w, const rf_probe_handle *h, int flags);
 
+/* The /dev/shm twin of the /tmp marker: /dev/shm/<basename of tmp_path>. */
+bool rf_probe_shm_path(const char *tmp_path, char *buf, size_t len);
+
 /* Reads a whole small file into buf; returns bytes read or -errno. */
 long rf_probe_read_file(const char *path, char *buf, size_t len);
 
