@@ -42,6 +42,7 @@
 #include "backends/linux/pidns_init.h"
 #include "backends/linux/placeholder.h"
 #include "backends/linux/private_tmp.h"
+#include "backends/linux/runtime_dir.h"
 #include "backends/linux/seccomp.h"
 #include "backends/linux/userns.h"
 #include "core/child_posix.h"
@@ -139,7 +140,9 @@ static void ue_probe(rf_backend_status *out) {
     if (f->userns_ok) {
         snprintf(out->reason, sizeof out->reason,
                  "Landlock ABI %d, seccomp, unprivileged user namespaces", f->landlock_abi);
-        append_layer(out, "user + mount + PID namespaces: read-only binds, empty mounts, private /tmp, fresh /proc");
+        append_layer(out, "user + mount + PID namespaces: read-only binds, empty mounts, private /tmp, fresh /proc, "
+                          "the user's runtime folder ($XDG_RUNTIME_DIR, /run/user/UID: session bus, agents) "
+                          "covered by an empty read-only tmpfs");
         append_layer(out, "pid 1 of the PID namespace dies with ringfence (PR_SET_PDEATHSIG)");
         set_level(out, RF_G_PROTECTED, RF_ENFORCED,
                   "mount namespace: read-only binds; read-only placeholders for absent paths");
@@ -271,6 +274,8 @@ typedef struct ue_run {
      * co. pointing at the sandbox's own folder (the core's stays untouched). */
     char **envp;
     rf_launch launch;
+    /* The user's runtime folders covered this run (session bus, agents). */
+    char runtime[RF_RUNTIME_DIRS_MAX][RF_RUNTIME_DIR_LEN];
 } ue_run;
 
 /* The setup steps, for error messages (index into step_names). */
@@ -408,11 +413,15 @@ static void end_placeholders(ue_state *st) {
     st->ph_open = false;
 }
 
-/* Observes every protected and deny-read path now and turns that into the mount plan. */
-static int plan_mounts(ue_state *st, ue_run *run, rf_error *err) {
+/* Observes every protected and deny-read path now and turns that into the
+ * mount plan.  The user's runtime folders join the deny-read directories:
+ * the session bus there runs anything outside (`systemd-run --user`). */
+static int plan_mounts(ue_state *st, ue_run *run, const rf_launch *launch, rf_error *err) {
     const rf_policy *p = st->policy;
+    size_t n_runtime = rf_runtime_dirs(launch->envp, getenv("XDG_RUNTIME_DIR"), (unsigned)getuid(), st->roots,
+                                       p->writable_roots.len, run->runtime);
     run->prot = calloc(st->protected_paths.len + 1, sizeof *run->prot);
-    run->deny = calloc(p->deny_read.len + 1, sizeof *run->deny);
+    run->deny = calloc(p->deny_read.len + n_runtime + 1, sizeof *run->deny);
     if (!run->prot || !run->deny)
         return rf_fail_errno(err, ENOMEM, "planning the mounts");
     for (size_t i = 0; i < st->protected_paths.len; i++) {
@@ -422,6 +431,12 @@ static int plan_mounts(ue_state *st, ue_run *run, rf_error *err) {
     for (size_t i = 0; i < p->deny_read.len; i++) {
         run->deny[i].path = p->deny_read.items[i].value;
         run->deny[i].kind = rf_path_kind_of(run->deny[i].path);
+    }
+    size_t n_deny = p->deny_read.len;
+    for (size_t i = 0; i < n_runtime; i++) {
+        rf_path_kind kind = rf_path_kind_of(run->runtime[i]);
+        if (kind == RF_KIND_DIR) /* only a real folder: nothing else to hide */
+            run->deny[n_deny++] = (rf_mount_target){run->runtime[i], kind};
     }
     rf_mount_target own = {st->lock_dir, rf_path_kind_of(st->lock_dir)};
     rf_mount_input in = {
@@ -434,7 +449,7 @@ static int plan_mounts(ue_state *st, ue_run *run, rf_error *err) {
         .protected_paths = run->prot,
         .n_protected = st->protected_paths.len,
         .deny = run->deny,
-        .n_deny = p->deny_read.len,
+        .n_deny = n_deny,
     };
     return rf_mount_plan_build(&in, &run->mounts, err);
 }
@@ -499,7 +514,7 @@ static int ue_spawn(void *state, const rf_launch *launch, rf_child *child, rf_er
     find_terminal(launch, st->landlock.terminal, sizeof st->landlock.terminal);
 
     if (st->userns) {
-        if ((rc = plan_mounts(st, run, err)) < 0)
+        if ((rc = plan_mounts(st, run, launch, err)) < 0)
             goto fail;
         if (!st->ph_open) {
             rc = rf_placeholders_open(&st->ph, st->lock_dir, st->roots, st->policy->writable_roots.len, err);
