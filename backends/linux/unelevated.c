@@ -134,9 +134,9 @@ static void ue_probe(rf_backend_status *out) {
                                        : "seccomp: only AF_UNIX sockets");
     else
         set_level(out, RF_G_NETWORK, RF_ENFORCED,
-                  f->landlock_abi >= 4 ? "seccomp: no socket() at all (socketpair only); Landlock: TCP connect/bind "
-                                         "denied"
-                                       : "seccomp: no socket() at all (socketpair only)");
+                  f->landlock_abi >= 4 ? "seccomp: no socket() at all, not even AF_UNIX (socketpair only); "
+                                         "Landlock: TCP connect/bind denied"
+                                       : "seccomp: no socket() at all, not even AF_UNIX (socketpair only)");
     if (f->userns_ok) {
         snprintf(out->reason, sizeof out->reason,
                  "Landlock ABI %d, seccomp, unprivileged user namespaces", f->landlock_abi);
