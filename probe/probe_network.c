@@ -341,6 +341,33 @@ static void p_unix_tmp_agent(const rf_probe_world *w, rf_probe_result *r) {
     rf_probe_allowed(r, "connected to %s", w->agent_sock);
 }
 
+/* The user's session bus as a command finds it, $XDG_RUNTIME_DIR/bus (the
+ * world points the variable at a stand-in folder): over it `systemd-run
+ * --user` starts anything outside the sandbox.  A network namespace does not
+ * stop it; an empty mount over the runtime folder, or no unix socket at all, does. */
+static void p_unix_runtime_bus(const rf_probe_world *w, rf_probe_result *r) {
+    const char *rt = getenv("XDG_RUNTIME_DIR");
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    if (!rt || !rt[0])
+        return rf_probe_error(r, 0, "XDG_RUNTIME_DIR is not set in the command's environment");
+    if ((size_t)snprintf(sa.sun_path, sizeof sa.sun_path, "%s/bus", rt) >= sizeof sa.sun_path)
+        return rf_probe_error(r, ENAMETOOLONG, "socket path too long");
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return rf_probe_failed(r, errno, "socket(AF_UNIX)");
+    if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+        int e = errno;
+        close(fd);
+        return rf_probe_failed_hidden(r, e, "connect to the session bus stand-in in $XDG_RUNTIME_DIR");
+    }
+    char buf[256];
+    bool ok = read_until(fd, buf, sizeof buf, w->nonce);
+    close(fd);
+    if (!ok)
+        return rf_probe_error(r, 0, "connected, but the greeting lacks the nonce");
+    rf_probe_allowed(r, "connected to %s", sa.sun_path);
+}
+
 /* Join the world's network namespace (a root agent's way out of a sandbox
  * that only unshares the network), then connect. */
 static void p_setns_host(const rf_probe_world *w, rf_probe_result *r) {
@@ -638,6 +665,8 @@ const rf_probe rf_probes_network[] = {
     P("network.io_uring_connect", RF_KIND_RAW, 0, p_io_uring_connect, "TCP socket + connect through raw io_uring"),
     P("network.abstract_unix", RF_KIND_RAW, 0, p_abstract_unix, "connect to an abstract unix socket outside"),
     P("network.unix_tmp_agent", RF_KIND_RAW, 0, p_unix_tmp_agent, "connect to an agent socket in the host's /tmp"),
+    P("network.unix_runtime_bus", RF_KIND_RAW, 0, p_unix_runtime_bus,
+      "connect to the session bus stand-in in $XDG_RUNTIME_DIR"),
     P("network.setns_host", RF_KIND_RAW, RF_PROBE_NEEDS_ROOT, p_setns_host, "setns into an outside network namespace, then connect"),
     P("network.curl_proxy", RF_KIND_CONVENTIONAL, 0, p_curl_proxy, "curl, honouring the proxy variables"),
     P("network.curl_noproxy", RF_KIND_RAW, 0, p_curl_noproxy, "curl --noproxy '*' (ignores the proxy variables)"),

@@ -200,14 +200,15 @@ static int write_json(const rf_world *w, const char *rel, cJSON *doc, rf_error *
 
 static int write_policy(const rf_world *w, rf_error *err) {
     char ws[PATH_MAX + 64], nogit[PATH_MAX + 64], extra[PATH_MAX + 64], secret[PATH_MAX + 64],
-        single[PATH_MAX + 64], sock[PATH_MAX + 64];
+        single[PATH_MAX + 64], sock[PATH_MAX + 64], runtime[PATH_MAX + 64];
     int rc;
     if ((rc = make_path(w, RF_W_WS, ws, sizeof ws, err)) < 0 ||
         (rc = make_path(w, RF_W_NOGIT, nogit, sizeof nogit, err)) < 0 ||
         (rc = make_path(w, RF_W_EXTRA, extra, sizeof extra, err)) < 0 ||
         (rc = make_path(w, RF_W_SECRET_DIR, secret, sizeof secret, err)) < 0 ||
         (rc = make_path(w, RF_W_SECRET_SINGLE, single, sizeof single, err)) < 0 ||
-        (rc = make_path(w, RF_W_DOCKER_SOCK, sock, sizeof sock, err)) < 0)
+        (rc = make_path(w, RF_W_DOCKER_SOCK, sock, sizeof sock, err)) < 0 ||
+        (rc = make_path(w, RF_W_USER_RUNTIME, runtime, sizeof runtime, err)) < 0)
         return rc;
     cJSON *doc = cJSON_CreateObject();
     cJSON_AddNumberToObject(doc, "version", 1);
@@ -218,6 +219,12 @@ static int write_policy(const rf_world *w, rf_error *err) {
     cJSON_AddItemToObject(doc, "deny_read", cJSON_CreateStringArray(deny, 3));
     cJSON_AddStringToObject(doc, "network", "off");
     cJSON_AddStringToObject(doc, "tmp", "private");
+    /* The command finds its session bus through XDG_RUNTIME_DIR: a stand-in
+     * folder of the world's, so no real bus is ever touched. */
+    cJSON *env = cJSON_AddObjectToObject(doc, "env");
+    cJSON *set = env ? cJSON_AddObjectToObject(env, "set") : NULL;
+    if (set)
+        cJSON_AddStringToObject(set, "XDG_RUNTIME_DIR", runtime);
     rc = write_json(w, RF_W_POLICY, doc, err);
     cJSON_Delete(doc);
     return rc;
@@ -327,7 +334,7 @@ int rf_world_create(const char *base_dir, rf_world **out, rf_error *err) {
     if (!w)
         return rf_fail_errno(err, ENOMEM, "probe world: allocating");
     w->sockets.tcp = w->sockets.tcp6 = w->sockets.udp = w->sockets.dns = w->sockets.ssh =
-        w->sockets.docker = w->sockets.abstract = w->sockets.agent = -1;
+        w->sockets.docker = w->sockets.abstract = w->sockets.agent = w->sockets.bus = -1;
     w->target.fd = -1;
     if (!base_dir)
         base_dir = getenv("RINGFENCE_PROBE_DIR");
@@ -358,14 +365,16 @@ int rf_world_create(const char *base_dir, rf_world **out, rf_error *err) {
     snprintf(w->lock_path, sizeof w->lock_path, "%s/%s", w->root, RF_W_LOCK);
     snprintf(w->workspace, sizeof w->workspace, "%s/%s", w->root, RF_W_WS);
     if ((rc = mkdir_rel(w, RF_W_RUN, err)) < 0 || (rc = mkdir_rel(w, RF_W_STATE, err)) < 0 ||
+        (rc = mkdir_rel(w, RF_W_USER_RUNTIME, err)) < 0 ||
         (rc = rf_world_reset(w, err)) < 0 || (rc = write_policy(w, err)) < 0)
         goto out;
-    char sock[PATH_MAX + 64], hits[PATH_MAX + 64], target_file[PATH_MAX + 64];
+    char sock[PATH_MAX + 64], hits[PATH_MAX + 64], target_file[PATH_MAX + 64], bus[PATH_MAX + 64];
     if ((rc = make_path(w, RF_W_DOCKER_SOCK, sock, sizeof sock, err)) < 0 ||
+        (rc = make_path(w, RF_W_USER_BUS, bus, sizeof bus, err)) < 0 ||
         (rc = make_path(w, RF_W_HTTP_HITS, hits, sizeof hits, err)) < 0 ||
         (rc = make_path(w, RF_W_STATE "/target-fd.txt", target_file, sizeof target_file, err)) < 0)
         goto out;
-    if ((rc = rf_world_sockets_open(&w->sockets, sock, w->agent_sock, w->abstract_name, err)) < 0 ||
+    if ((rc = rf_world_sockets_open(&w->sockets, sock, w->agent_sock, bus, w->abstract_name, err)) < 0 ||
         (rc = rf_world_serve(&w->sockets, w->nonce, hits, &w->server_pid, err)) < 0)
         goto out;
     rf_world_sockets_close(&w->sockets); /* the server holds them now */

@@ -10,15 +10,16 @@
 /* The listening sockets, bound before the server forks (so the ports are
  * known at once); -1 when that one could not be made (tcp6 without IPv6). */
 typedef struct rf_world_sockets {
-    int tcp, tcp6, udp, dns, ssh, docker, abstract, agent;
+    int tcp, tcp6, udp, dns, ssh, docker, abstract, agent, bus;
     int tcp_port, tcp6_port, udp_port, dns_port, ssh_port;
 } rf_world_sockets;
 
 /* Binds every listener on loopback; docker_sock is the unix socket path,
- * agent_sock one in the host's /tmp (an ssh-agent stand-in) and
+ * agent_sock one in the host's /tmp (an ssh-agent stand-in), bus_sock the
+ * session bus stand-in in the user runtime folder stand-in, and
  * abstract_name the abstract name (without its leading NUL). */
 int rf_world_sockets_open(rf_world_sockets *s, const char *docker_sock, const char *agent_sock,
-                          const char *abstract_name, rf_error *err);
+                          const char *bus_sock, const char *abstract_name, rf_error *err);
 void rf_world_sockets_close(rf_world_sockets *s);
 
 /* Forks the server that answers on every listener until it is killed (or its

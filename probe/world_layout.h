@@ -52,6 +52,8 @@
 /* Sockets and state that live across runs (never reset). */
 #define RF_W_RUN "run"
 #define RF_W_DOCKER_SOCK "run/docker.sock"
+#define RF_W_USER_RUNTIME "userrt"   /* the command's XDG_RUNTIME_DIR (env.set): a /run/user/UID stand-in */
+#define RF_W_USER_BUS "userrt/bus"   /* the session bus stand-in in it */
 #define RF_W_STATE "state"
 #define RF_W_LOCK "state/daemon.lock"
 #define RF_W_POLICY "state/policy.json"

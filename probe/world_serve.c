@@ -7,7 +7,7 @@
  *   udp          echoes the nonce
  *   dns          a TXT answer holding the nonce, for any one-question query
  *   ssh          an SSH banner whose software version holds the nonce
- *   docker, abstract, agent   a one-line greeting holding the nonce
+ *   docker, abstract, agent, bus   a one-line greeting holding the nonce
  *
  * Single-threaded: the probes are sequential and each exchange is bounded by
  * a receive timeout.
@@ -85,8 +85,8 @@ static int bind_unix(const char *path, const char *abstract, rf_error *err) {
 }
 
 void rf_world_sockets_close(rf_world_sockets *s) {
-    int *fds[] = {&s->tcp, &s->tcp6,   &s->udp,      &s->dns,
-                  &s->ssh, &s->docker, &s->abstract, &s->agent};
+    int *fds[] = {&s->tcp, &s->tcp6,   &s->udp,      &s->dns,   &s->ssh,
+                  &s->docker, &s->abstract, &s->agent, &s->bus};
     for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++) {
         if (*fds[i] >= 0)
             close(*fds[i]);
@@ -95,9 +95,9 @@ void rf_world_sockets_close(rf_world_sockets *s) {
 }
 
 int rf_world_sockets_open(rf_world_sockets *s, const char *docker_sock, const char *agent_sock,
-                          const char *abstract_name, rf_error *err) {
+                          const char *bus_sock, const char *abstract_name, rf_error *err) {
     memset(s, 0, sizeof *s);
-    s->tcp = s->tcp6 = s->udp = s->dns = s->ssh = s->docker = s->abstract = s->agent = -1;
+    s->tcp = s->tcp6 = s->udp = s->dns = s->ssh = s->docker = s->abstract = s->agent = s->bus = -1;
     rf_error ignored = {0};
     if ((s->tcp = bind_inet(AF_INET, SOCK_STREAM, &s->tcp_port, err, "HTTP")) < 0 ||
         (s->udp = bind_inet(AF_INET, SOCK_DGRAM, &s->udp_port, err, "UDP")) < 0 ||
@@ -105,7 +105,8 @@ int rf_world_sockets_open(rf_world_sockets *s, const char *docker_sock, const ch
         (s->ssh = bind_inet(AF_INET, SOCK_STREAM, &s->ssh_port, err, "ssh")) < 0 ||
         (s->docker = bind_unix(docker_sock, NULL, err)) < 0 ||
         (s->abstract = bind_unix(NULL, abstract_name, err)) < 0 ||
-        (s->agent = bind_unix(agent_sock, NULL, err)) < 0) {
+        (s->agent = bind_unix(agent_sock, NULL, err)) < 0 ||
+        (s->bus = bind_unix(bus_sock, NULL, err)) < 0) {
         int rc = err->code;
         rf_world_sockets_close(s);
         return rc ? rc : -EIO;
@@ -235,10 +236,10 @@ static void serve_forever(const rf_world_sockets *s, const char *nonce, const ch
     char greeting[160], banner[160];
     snprintf(greeting, sizeof greeting, "rfprobe-greeting %s\n", nonce);
     snprintf(banner, sizeof banner, "SSH-2.0-rfprobe_%s\r\n", nonce);
-    struct pollfd pf[8];
-    int kinds[8], n = 0;
-    int fds[8] = {s->tcp, s->tcp6, s->udp, s->dns, s->ssh, s->docker, s->abstract, s->agent};
-    for (int i = 0; i < 8; i++)
+    struct pollfd pf[9];
+    int kinds[9], n = 0;
+    int fds[9] = {s->tcp, s->tcp6, s->udp, s->dns, s->ssh, s->docker, s->abstract, s->agent, s->bus};
+    for (int i = 0; i < 9; i++)
         if (fds[i] >= 0) {
             pf[n] = (struct pollfd){.fd = fds[i], .events = POLLIN};
             kinds[n++] = i;

@@ -82,7 +82,8 @@ static uint64_t device_write_rights(int abi, bool ioctl) {
     return r;
 }
 
-int rf_landlock_plan_build(const rf_policy *policy, int abi, rf_landlock_plan *out, rf_error *err) {
+int rf_landlock_plan_build(const rf_policy *policy, int abi, const char *own_tmp, rf_landlock_plan *out,
+                           rf_error *err) {
     memset(out, 0, sizeof *out);
     if (abi < 1)
         return rf_fail(err, -EINVAL, "building the Landlock rules: ABI %d is not usable", abi);
@@ -108,9 +109,16 @@ int rf_landlock_plan_build(const rf_policy *policy, int abi, rf_landlock_plan *o
     r[n++] = (rf_landlock_rule){"/", rf_landlock_fs_read_rights(abi), false};
     for (size_t i = 0; i < policy->writable_roots.len; i++)
         r[n++] = (rf_landlock_rule){policy->writable_roots.items[i].value, out->handled_fs, false};
-    /* /tmp: the private tmpfs in the sandbox's mount namespace, or the shared one. */
-    r[n++] = (rf_landlock_rule){"/tmp", out->handled_fs, true};
-    r[n++] = (rf_landlock_rule){"/dev/shm", out->handled_fs, true}; /* POSIX shm, semaphores */
+    if (own_tmp) {
+        /* No mount namespace and tmp private: the host's /tmp and /dev/shm
+         * are shared with every process (planted files, other users' and
+         * tools' temporaries), so only the sandbox's own folder is granted. */
+        r[n++] = (rf_landlock_rule){own_tmp, out->handled_fs, false};
+    } else {
+        /* /tmp: the private tmpfs in the sandbox's mount namespace, or the shared one. */
+        r[n++] = (rf_landlock_rule){"/tmp", out->handled_fs, true};
+        r[n++] = (rf_landlock_rule){"/dev/shm", out->handled_fs, true}; /* POSIX shm, semaphores */
+    }
     r[n++] = (rf_landlock_rule){"/dev/null", device_write_rights(abi, false), true};
     r[n++] = (rf_landlock_rule){"/dev/tty", device_write_rights(abi, true), true};
     r[n++] = (rf_landlock_rule){out->terminal, device_write_rights(abi, true), true};

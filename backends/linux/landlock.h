@@ -4,7 +4,7 @@
  *
  * Landlock is an allow-list stacked on the process: read and execute
  * everywhere, write only in the writable roots, /dev/null, the terminal and
- * /tmp; with network off, TCP connect and bind are handled with no rule so
+ * /tmp (or, without a mount namespace, the sandbox's own temporary folder); with network off, TCP connect and bind are handled with no rule so
  * both are denied; the ABI 6 scopes keep signals and abstract unix sockets
  * inside the sandbox.
  */
@@ -49,8 +49,12 @@ typedef struct rf_landlock_plan {
     char terminal[64];
 } rf_landlock_plan;
 
-/* Builds the plan for `policy` at `abi` (malloc'd rules; rf_landlock_plan_free). */
-int rf_landlock_plan_build(const rf_policy *policy, int abi, rf_landlock_plan *out, rf_error *err);
+/* Builds the plan for `policy` at `abi` (malloc'd rules; rf_landlock_plan_free).
+ * `own_tmp` NULL: /tmp and /dev/shm are writable (the namespace's private
+ * tmpfs, or the host's with tmp = shared); otherwise only that folder is (no
+ * namespace, tmp = private: the sandbox's own temporary folder, borrowed). */
+int rf_landlock_plan_build(const rf_policy *policy, int abi, const char *own_tmp, rf_landlock_plan *out,
+                           rf_error *err);
 void rf_landlock_plan_free(rf_landlock_plan *plan);
 
 /* One line naming the active rights, e.g. "landlock ABI 7: fs write, refer, truncate,

@@ -41,7 +41,7 @@ int main(void) {
         pol.network = cases[i].network_off ? RF_NET_OFF : RF_NET_ON;
         rf_landlock_plan plan;
         rf_error err = {0};
-        int rc = rf_landlock_plan_build(&pol, cases[i].abi, &plan, &err);
+        int rc = rf_landlock_plan_build(&pol, cases[i].abi, NULL, &plan, &err);
         CHECK(rc == 0, "%s: %s", cases[i].reason, err.message);
         if (rc < 0)
             continue;
@@ -68,9 +68,39 @@ int main(void) {
         CHECK(saw_root[0] && saw_root[1], "%s: both writable roots get every right", cases[i].reason);
         rf_landlock_plan_free(&plan);
     }
+    /* Where temporary files may go: /tmp and /dev/shm (namespace or tmp
+     * shared), or only the sandbox's own folder (no namespace, tmp private). */
+    static const struct {
+        const char *own_tmp;
+        bool tmp, shm, own;
+        const char *reason;
+    } tmp_cases[] = {
+        {NULL, true, true, false, "with a namespace or tmp shared: /tmp and /dev/shm writable"},
+        {"/tmp/ringfence-tmp-AbC123", false, false, true,
+         "no namespace, tmp private: only the own folder, not the host's /tmp or /dev/shm"},
+    };
+    for (size_t i = 0; i < sizeof tmp_cases / sizeof tmp_cases[0]; i++) {
+        rf_landlock_plan plan;
+        rf_error err = {0};
+        int rc = rf_landlock_plan_build(&pol, 6, tmp_cases[i].own_tmp, &plan, &err);
+        CHECK(rc == 0, "%s: %s", tmp_cases[i].reason, err.message);
+        if (rc < 0)
+            continue;
+        bool tmp = false, shm = false, own = false;
+        for (size_t r = 0; r < plan.n_rules; r++) {
+            bool all = plan.rules[r].access == plan.handled_fs;
+            tmp |= strcmp(plan.rules[r].path, "/tmp") == 0 && all;
+            shm |= strcmp(plan.rules[r].path, "/dev/shm") == 0 && all;
+            own |= tmp_cases[i].own_tmp && strcmp(plan.rules[r].path, tmp_cases[i].own_tmp) == 0 && all &&
+                   !plan.rules[r].optional;
+        }
+        CHECK(tmp == tmp_cases[i].tmp && shm == tmp_cases[i].shm && own == tmp_cases[i].own,
+              "%s: /tmp %d /dev/shm %d own %d", tmp_cases[i].reason, tmp, shm, own);
+        rf_landlock_plan_free(&plan);
+    }
     rf_landlock_plan plan;
     rf_error err = {0};
-    CHECK(rf_landlock_plan_build(&pol, 0, &plan, &err) < 0, "ABI 0 (no Landlock) is refused");
+    CHECK(rf_landlock_plan_build(&pol, 0, NULL, &plan, &err) < 0, "ABI 0 (no Landlock) is refused");
     char line[256];
     rf_landlock_describe(7, true, line, sizeof line);
     CHECK(strstr(line, "ABI 7") && strstr(line, "refer") && strstr(line, "ioctl_dev") && strstr(line, "scope"),

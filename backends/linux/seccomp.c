@@ -79,15 +79,31 @@ static const rf_seccomp_rule network_off_rule = {
     "socket", EPERM, RF_SC_ARG_NE, 0, 0, AF_UNIX,
     "network off: only AF_UNIX sockets (no IP of any type, packet, raw or netlink)"};
 
-int rf_seccomp_rules(bool network_off, rf_seccomp_rule *out, size_t cap) {
+/*
+ * Without a mount namespace nothing hides the host's pathname unix sockets,
+ * and neither seccomp (connect()'s address is in memory) nor Landlock (ABI
+ * <= 7 does not mediate connecting) can tell them apart.  The user's session
+ * bus alone is a full escape (`systemd-run --user` starts anything outside
+ * the sandbox); ssh/gpg agents and docker.sock are as bad.  So no AF_UNIX
+ * socket at all; socketpair(2) is another system call and stays allowed.
+ * The kernel reads the family as an int: the low 32 bits are compared.
+ */
+static const rf_seccomp_rule unix_off_rule = {
+    "socket", EPERM, RF_SC_ARG_MASKED, 0, 0xffffffffu, AF_UNIX,
+    "no mount namespace: host unix sockets (session bus, ssh/gpg agents, docker.sock) cannot be hidden"};
+
+int rf_seccomp_rules(bool network_off, bool unix_sockets_off, rf_seccomp_rule *out, size_t cap) {
     size_t n_fixed = sizeof fixed_rules / sizeof fixed_rules[0];
-    size_t need = n_fixed + (network_off ? 1 : 0);
+    size_t need = n_fixed + (network_off ? 1 : 0) + (unix_sockets_off ? 1 : 0);
     if (cap < need)
         return -ENOSPC;
     memcpy(out, fixed_rules, sizeof fixed_rules);
+    size_t n = n_fixed;
     if (network_off)
-        out[n_fixed] = network_off_rule;
-    return (int)need;
+        out[n++] = network_off_rule;
+    if (unix_sockets_off)
+        out[n++] = unix_off_rule;
+    return (int)n;
 }
 
 static int add_rule(scmp_filter_ctx ctx, const rf_seccomp_rule *r, rf_error *err) {

@@ -33,9 +33,11 @@ typedef struct rf_seccomp_rule {
 } rf_seccomp_rule;
 
 /* The rules for a policy: the fixed list, plus socket() limited to AF_UNIX
- * when network is off.  Fills up to `cap` entries; returns the count, or
- * -ENOSPC when `cap` is too small. */
-int rf_seccomp_rules(bool network_off, rf_seccomp_rule *out, size_t cap);
+ * when network is off, plus socket(AF_UNIX) refused when `unix_sockets_off`
+ * (no mount namespace to hide the host's sockets; socketpair stays allowed).
+ * Fills up to `cap` entries; returns the count, or -ENOSPC when `cap` is too
+ * small. */
+int rf_seccomp_rules(bool network_off, bool unix_sockets_off, rf_seccomp_rule *out, size_t cap);
 
 typedef struct rf_seccomp_program {
     struct sock_filter *filter;

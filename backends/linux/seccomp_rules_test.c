@@ -40,20 +40,28 @@ static const rf_seccomp_rule *find(const rf_seccomp_rule *r, int n, const char *
 static const struct {
     const char *reason;
     bool network_off;
+    bool unix_off;
     int which; /* 0 AF_INET, 1 AF_UNIX, 2 AF_NETLINK, 3 TIOCSTI|1<<32, 4 clone3, 5 clone NEWUSER, 6 getpid,
-                  7 i386 getpid, 8 x32 getpid */
+                  7 i386 getpid, 8 x32 getpid, 9 socketpair(AF_UNIX), 10 AF_UNIX | 1<<32 */
     int want_errno; /* 0: the call must not fail with EPERM/ENOSYS; -SIG: killed by SIG */
 } live[] = {
-    {"network off: AF_INET refused", true, 0, EPERM},
-    {"network off: AF_UNIX allowed", true, 1, 0},
-    {"network off: AF_NETLINK refused", true, 2, EPERM},
-    {"network on: AF_INET allowed", false, 0, 0},
-    {"TIOCSTI with high bits refused (32-bit mask)", true, 3, EPERM},
-    {"clone3 says ENOSYS so glibc falls back", true, 4, ENOSYS},
-    {"clone with CLONE_NEWUSER refused", true, 5, EPERM},
-    {"an ordinary call passes", true, 6, 0},
-    {"an i386 call (int 0x80) kills the process", true, 7, -SIGSYS},
-    {"an x32 call kills the process", true, 8, -SIGSYS},
+    {"network off: AF_INET refused", true, false, 0, EPERM},
+    {"network off: AF_UNIX allowed", true, false, 1, 0},
+    {"network off: AF_NETLINK refused", true, false, 2, EPERM},
+    {"network on: AF_INET allowed", false, false, 0, 0},
+    {"network on: AF_UNIX allowed", false, false, 1, 0},
+    {"unix off, network off: AF_UNIX refused", true, true, 1, EPERM},
+    {"unix off, network on: AF_UNIX refused", false, true, 1, EPERM},
+    {"unix off: AF_UNIX with high bits refused (32-bit mask)", false, true, 10, EPERM},
+    {"unix off, network on: AF_INET still allowed", false, true, 0, 0},
+    {"unix off, network off: AF_INET still refused", true, true, 0, EPERM},
+    {"unix off: socketpair(AF_UNIX) allowed", true, true, 9, 0},
+    {"TIOCSTI with high bits refused (32-bit mask)", true, false, 3, EPERM},
+    {"clone3 says ENOSYS so glibc falls back", true, false, 4, ENOSYS},
+    {"clone with CLONE_NEWUSER refused", true, false, 5, EPERM},
+    {"an ordinary call passes", true, false, 6, 0},
+    {"an i386 call (int 0x80) kills the process", true, false, 7, -SIGSYS},
+    {"an x32 call kills the process", true, false, 8, -SIGSYS},
 };
 
 static int call(int which) {
@@ -72,13 +80,17 @@ static int call(int which) {
               __asm__ volatile("int $0x80" : "+a"(nr) : : "memory");
               rc = nr; break; }
     case 8: rc = syscall(0x40000000L | SYS_getpid); break;
+    case 9: { int sv[2]; rc = socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+              if (rc == 0) { close(sv[0]); close(sv[1]); }
+              break; }
+    case 10: rc = syscall(SYS_socket, (1UL << 32) | AF_UNIX, SOCK_STREAM, 0); break;
     }
     return rc < 0 ? errno : 0;
 }
 
 int main(void) {
     rf_seccomp_rule rules[64];
-    int n_off = rf_seccomp_rules(true, rules, 64);
+    int n_off = rf_seccomp_rules(true, false, rules, 64);
     CHECK(n_off > 0, "rules for network off");
     for (size_t i = 0; i < sizeof always_refused / sizeof always_refused[0]; i++) {
         const rf_seccomp_rule *r = find(rules, n_off, always_refused[i].syscall, 0);
@@ -101,13 +113,21 @@ int main(void) {
         CHECK(rules[i].why && rules[i].why[0], "rule %s says what it stops", rules[i].syscall);
 
     rf_seccomp_rule on_rules[64];
-    int n_on = rf_seccomp_rules(false, on_rules, 64);
+    int n_on = rf_seccomp_rules(false, false, on_rules, 64);
     CHECK(n_on == n_off - 1 && !find(on_rules, n_on, "socket", 0), "network on: no socket rule");
-    CHECK(rf_seccomp_rules(true, rules, 3) == -ENOSPC, "a short buffer is refused");
+    CHECK(rf_seccomp_rules(true, false, rules, 3) == -ENOSPC, "a short buffer is refused");
+    rf_seccomp_rule nons[64];
+    int n_nons = rf_seccomp_rules(false, true, nons, 64);
+    const rf_seccomp_rule *usock = find(nons, n_nons, "socket", 0);
+    CHECK(n_nons == n_on + 1 && usock && usock->cmp == RF_SC_ARG_MASKED && usock->arg == 0 &&
+              usock->mask == 0xffffffffu && usock->value == AF_UNIX && usock->errnum == EPERM,
+          "no namespace: socket(AF_UNIX) refused with EPERM, family compared on 32 bits");
+    CHECK(rf_seccomp_rules(true, true, nons, 64) == n_off + 1, "no namespace + network off: both socket rules");
+    CHECK(!find(nons, n_nons, "socketpair", 0), "socketpair is never refused");
 
     for (size_t i = 0; i < sizeof live / sizeof live[0]; i++) {
         rf_seccomp_rule r[64];
-        int n = rf_seccomp_rules(live[i].network_off, r, 64);
+        int n = rf_seccomp_rules(live[i].network_off, live[i].unix_off, r, 64);
         rf_seccomp_program prog;
         rf_error err = {0};
         int rc = rf_seccomp_compile(r, (size_t)n, &prog, &err);

@@ -41,6 +41,8 @@
 #include "backends/linux/mounts.h"
 #include "backends/linux/pidns_init.h"
 #include "backends/linux/placeholder.h"
+#include "backends/linux/private_tmp.h"
+#include "backends/linux/runtime_dir.h"
 #include "backends/linux/seccomp.h"
 #include "backends/linux/userns.h"
 #include "core/child_posix.h"
@@ -122,14 +124,25 @@ static void ue_probe(rf_backend_status *out) {
                       "namespace clone flags, TIOCSTI/TIOCLINUX; socket() AF_UNIX only when network is off; "
                       "i386/x32 system calls kill the process");
     append_layer(out, "no_new_privs, every capability dropped (bounding, ambient, securebits locked)");
-    set_level(out, RF_G_WRITES, RF_ENFORCED, "Landlock: writes only in writable roots, /tmp, /dev/null, the terminal");
-    set_level(out, RF_G_NETWORK, RF_ENFORCED,
-              f->landlock_abi >= 4 ? "seccomp: only AF_UNIX sockets; Landlock: TCP connect/bind denied"
-                                   : "seccomp: only AF_UNIX sockets");
+    set_level(out, RF_G_WRITES, RF_ENFORCED,
+              f->userns_ok ? "Landlock: writes only in writable roots, /tmp (private), /dev/null, the terminal"
+                           : "Landlock: writes only in writable roots, the sandbox's own temporary folder (TMPDIR; "
+                             "the host's /tmp only with tmp: shared), /dev/null, the terminal");
+    if (f->userns_ok)
+        set_level(out, RF_G_NETWORK, RF_ENFORCED,
+                  f->landlock_abi >= 4 ? "seccomp: only AF_UNIX sockets; Landlock: TCP connect/bind denied"
+                                       : "seccomp: only AF_UNIX sockets");
+    else
+        set_level(out, RF_G_NETWORK, RF_ENFORCED,
+                  f->landlock_abi >= 4 ? "seccomp: no socket() at all, not even AF_UNIX (socketpair only); "
+                                         "Landlock: TCP connect/bind denied"
+                                       : "seccomp: no socket() at all, not even AF_UNIX (socketpair only)");
     if (f->userns_ok) {
         snprintf(out->reason, sizeof out->reason,
                  "Landlock ABI %d, seccomp, unprivileged user namespaces", f->landlock_abi);
-        append_layer(out, "user + mount + PID namespaces: read-only binds, empty mounts, private /tmp, fresh /proc");
+        append_layer(out, "user + mount + PID namespaces: read-only binds, empty mounts, private /tmp, fresh /proc, "
+                          "the user's runtime folder ($XDG_RUNTIME_DIR, /run/user/UID: session bus, agents) "
+                          "covered by an empty read-only tmpfs");
         append_layer(out, "pid 1 of the PID namespace dies with ringfence (PR_SET_PDEATHSIG)");
         set_level(out, RF_G_PROTECTED, RF_ENFORCED,
                   "mount namespace: read-only binds; read-only placeholders for absent paths");
@@ -139,9 +152,12 @@ static void ue_probe(rf_backend_status *out) {
     } else {
         snprintf(out->reason, sizeof out->reason, "Landlock ABI %d and seccomp only: %s", f->landlock_abi,
                  f->userns_why);
-        append_layer(out, f->userns_forced_off ? "no user namespace (forced by RINGFENCE_DISABLE_USERNS=1): "
-                                                 "no mounts, /tmp shared"
-                                               : "no user namespace: no mounts, /tmp shared");
+        append_layer(out, f->userns_forced_off ? "no user namespace (forced by RINGFENCE_DISABLE_USERNS=1): no mounts"
+                                               : "no user namespace: no mounts");
+        append_layer(out, "tmp private: host /tmp and /dev/shm read-only; a /tmp/ringfence-tmp-XXXXXX of its own "
+                          "(0700, removed after), TMPDIR/TMP/TEMP/TEMPDIR point at it; tmp shared: host /tmp writable");
+        append_layer(out, "seccomp: socket(AF_UNIX) refused, socketpair allowed (without mounts the host's unix "
+                          "sockets: session bus, agents, docker.sock cannot be hidden)");
         append_layer(out, "subreaper keeper kills every descendant when the command ends");
         char why[256];
         snprintf(why, sizeof why, "%s; %s", f->userns_forced_off ? "forced off (RINGFENCE_DISABLE_USERNS=1)"
@@ -167,6 +183,9 @@ typedef struct ue_state {
     char lock_dir[256];
     rf_placeholders ph; /* opened at the first run, ended at cleanup */
     bool ph_open;
+    /* No namespace and tmp = private: the sandbox's own temporary folder
+     * (Landlock grants it instead of /tmp and /dev/shm); "" otherwise. */
+    char own_tmp[64];
 } ue_state;
 
 static void end_placeholders(ue_state *st);
@@ -176,6 +195,9 @@ static void ue_cleanup(void *state) {
     if (!st)
         return;
     end_placeholders(st);
+    int rc = st->own_tmp[0] ? rf_private_tmp_remove(st->own_tmp) : 0;
+    if (rc < 0) /* cleanup cannot fail: say what was left behind */
+        fprintf(stderr, "ringfence: removing the sandbox's temporary folder %s: %s\n", st->own_tmp, strerror(-rc));
     rf_landlock_plan_free(&st->landlock);
     rf_seccomp_program_free(&st->seccomp);
     rf_list_free(&st->protected_paths);
@@ -195,10 +217,16 @@ static int ue_prepare(const rf_policy *policy, void **state, rf_error *err) {
     st->policy = policy;
     st->userns = f->userns_ok;
     int rc;
-    if ((rc = rf_landlock_plan_build(policy, f->landlock_abi, &st->landlock, err)) < 0)
+    /* Without a mount namespace /tmp is the host's: a folder of its own instead. */
+    if (!st->userns && policy->tmp == RF_TMP_PRIVATE &&
+        (rc = rf_private_tmp_create(st->own_tmp, sizeof st->own_tmp, err)) < 0)
+        goto fail;
+    if ((rc = rf_landlock_plan_build(policy, f->landlock_abi, st->own_tmp[0] ? st->own_tmp : NULL, &st->landlock,
+                                     err)) < 0)
         goto fail;
     rf_seccomp_rule rules[64];
-    int n = rf_seccomp_rules(policy->network == RF_NET_OFF, rules, 64);
+    /* Without a mount namespace the host's unix sockets cannot be hidden: none at all. */
+    int n = rf_seccomp_rules(policy->network == RF_NET_OFF, !st->userns, rules, 64);
     if (n < 0) {
         rc = rf_fail_errno(err, -n, "listing the seccomp rules");
         goto fail;
@@ -242,6 +270,12 @@ typedef struct ue_run {
     rf_mount_target *prot, *deny;
     rf_mount_plan mounts;
     bool gates_held;
+    /* No namespace, tmp = private: the command's environment with TMPDIR &
+     * co. pointing at the sandbox's own folder (the core's stays untouched). */
+    char **envp;
+    rf_launch launch;
+    /* The user's runtime folders covered this run (session bus, agents). */
+    char runtime[RF_RUNTIME_DIRS_MAX][RF_RUNTIME_DIR_LEN];
 } ue_run;
 
 /* The setup steps, for error messages (index into step_names). */
@@ -359,6 +393,7 @@ static void free_run(ue_run *run) {
     if (run->status_fd >= 0)
         close(run->status_fd);
     rf_mount_plan_free(&run->mounts);
+    rf_private_tmp_env_free(run->envp);
     free(run->prot);
     free(run->deny);
     free(run);
@@ -378,11 +413,15 @@ static void end_placeholders(ue_state *st) {
     st->ph_open = false;
 }
 
-/* Observes every protected and deny-read path now and turns that into the mount plan. */
-static int plan_mounts(ue_state *st, ue_run *run, rf_error *err) {
+/* Observes every protected and deny-read path now and turns that into the
+ * mount plan.  The user's runtime folders join the deny-read directories:
+ * the session bus there runs anything outside (`systemd-run --user`). */
+static int plan_mounts(ue_state *st, ue_run *run, const rf_launch *launch, rf_error *err) {
     const rf_policy *p = st->policy;
+    size_t n_runtime = rf_runtime_dirs(launch->envp, getenv("XDG_RUNTIME_DIR"), (unsigned)getuid(), st->roots,
+                                       p->writable_roots.len, run->runtime);
     run->prot = calloc(st->protected_paths.len + 1, sizeof *run->prot);
-    run->deny = calloc(p->deny_read.len + 1, sizeof *run->deny);
+    run->deny = calloc(p->deny_read.len + n_runtime + 1, sizeof *run->deny);
     if (!run->prot || !run->deny)
         return rf_fail_errno(err, ENOMEM, "planning the mounts");
     for (size_t i = 0; i < st->protected_paths.len; i++) {
@@ -392,6 +431,12 @@ static int plan_mounts(ue_state *st, ue_run *run, rf_error *err) {
     for (size_t i = 0; i < p->deny_read.len; i++) {
         run->deny[i].path = p->deny_read.items[i].value;
         run->deny[i].kind = rf_path_kind_of(run->deny[i].path);
+    }
+    size_t n_deny = p->deny_read.len;
+    for (size_t i = 0; i < n_runtime; i++) {
+        rf_path_kind kind = rf_path_kind_of(run->runtime[i]);
+        if (kind == RF_KIND_DIR) /* only a real folder: nothing else to hide */
+            run->deny[n_deny++] = (rf_mount_target){run->runtime[i], kind};
     }
     rf_mount_target own = {st->lock_dir, rf_path_kind_of(st->lock_dir)};
     rf_mount_input in = {
@@ -404,7 +449,7 @@ static int plan_mounts(ue_state *st, ue_run *run, rf_error *err) {
         .protected_paths = run->prot,
         .n_protected = st->protected_paths.len,
         .deny = run->deny,
-        .n_deny = p->deny_read.len,
+        .n_deny = n_deny,
     };
     return rf_mount_plan_build(&in, &run->mounts, err);
 }
@@ -454,12 +499,22 @@ static int ue_spawn(void *state, const rf_launch *launch, rf_child *child, rf_er
         return rf_fail_errno(err, ENOMEM, "starting %s", launch->argv[0]);
     run->status_fd = -1;
     run->keeper = !st->userns;
+    if (st->own_tmp[0]) {
+        run->envp = rf_private_tmp_env(launch->envp, st->own_tmp);
+        if (!run->envp) {
+            free_run(run);
+            return rf_fail_errno(err, ENOMEM, "pointing TMPDIR of %s at %s", launch->argv[0], st->own_tmp);
+        }
+        run->launch = *launch;
+        run->launch.envp = run->envp;
+        launch = &run->launch;
+    }
     int rc = 0, status_w = -1, sync_fds[2] = {-1, -1};
     rf_report_pipe report = {-1, -1};
     find_terminal(launch, st->landlock.terminal, sizeof st->landlock.terminal);
 
     if (st->userns) {
-        if ((rc = plan_mounts(st, run, err)) < 0)
+        if ((rc = plan_mounts(st, run, launch, err)) < 0)
             goto fail;
         if (!st->ph_open) {
             rc = rf_placeholders_open(&st->ph, st->lock_dir, st->roots, st->policy->writable_roots.len, err);

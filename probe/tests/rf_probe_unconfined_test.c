@@ -16,6 +16,7 @@
 #include "probe/outcomes.h"
 #include "probe/session.h"
 #include "probe/world.h"
+#include "probe/world_layout.h"
 #include "tests/check.h"
 
 int main(int argc, char **argv) {
@@ -35,6 +36,11 @@ int main(int argc, char **argv) {
     if (rc < 0)
         return check_summary("rf_probe_unconfined");
 
+    /* What the world's policy sets for the sandboxed runs (env.set): the
+     * session bus stand-in's folder as the command's XDG_RUNTIME_DIR. */
+    char runtime[PATH_MAX + 64];
+    snprintf(runtime, sizeof runtime, "%s/%s", rf_world_root(world), RF_W_USER_RUNTIME);
+    setenv("XDG_RUNTIME_DIR", runtime, 1);
     char *const run_argv[] = {probe_bin, "--world", (char *)rf_world_file(world), NULL};
     char *output = NULL, why[512] = "";
     rc = rf_probe_session_run(rf_probe_launch_direct, NULL, run_argv, &output, why, sizeof why);

@@ -145,6 +145,40 @@ static int probe_unix(const char *path) {
     return rc == 0 ? 0 : refused(path);
 }
 
+/* The session bus as an attacker finds it: $XDG_RUNTIME_DIR/bus. */
+static int probe_bus(void) {
+    const char *rt = getenv("XDG_RUNTIME_DIR");
+    if (!rt)
+        return errno = ENOENT, refused("XDG_RUNTIME_DIR unset");
+    char path[200];
+    snprintf(path, sizeof path, "%s/bus", rt);
+    return probe_unix(path);
+}
+
+/* TMPDIR, TMP, TEMP and TEMPDIR name one folder, not /tmp, where a file can
+ * be written; its name is left in `record` for the test to check. */
+static int probe_tmpdir(const char *record) {
+    const char *t = getenv("TMPDIR");
+    const char *others[] = {"TMP", "TEMP", "TEMPDIR"};
+    if (!t || strcmp(t, "/tmp") == 0)
+        return errno = EINVAL, refused("TMPDIR unset or /tmp");
+    for (int i = 0; i < 3; i++)
+        if (!getenv(others[i]) || strcmp(getenv(others[i]), t) != 0)
+            return errno = EINVAL, refused(others[i]);
+    char path[300];
+    snprintf(path, sizeof path, "%s/sub", t);
+    if (mkdir(path, 0700) < 0 && errno != EEXIST)
+        return refused(path);
+    snprintf(path, sizeof path, "%s/sub/file.txt", t);
+    if (probe_write(path, O_CREAT | O_TRUNC) != 0)
+        return 1;
+    int fd = open(record, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0 || write(fd, t, strlen(t)) < 0)
+        return refused(record);
+    close(fd);
+    return 0;
+}
+
 /* Whether the process looks confined: NoNewPrivs 1 and no effective capability. */
 static int probe_confined(void) {
     FILE *f = fopen("/proc/self/status", "re");
@@ -263,6 +297,24 @@ static int run_probe(int argc, char **argv, const char *self) {
         return probe_net(p1, p2);
     if (!strcmp(a, "unix"))
         return probe_unix(p1);
+    if (!strcmp(a, "bus"))
+        return probe_bus();
+    if (!strcmp(a, "unixsocket")) {
+        int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        return fd >= 0 ? (close(fd), 0) : refused("socket(AF_UNIX)");
+    }
+    if (!strcmp(a, "socketpair")) {
+        int sv[2];
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+            return refused("socketpair(AF_UNIX)");
+        char c = 'x';
+        bool ok = write(sv[0], &c, 1) == 1 && read(sv[1], &c, 1) == 1;
+        close(sv[0]);
+        close(sv[1]);
+        return ok ? 0 : refused("socketpair round trip");
+    }
+    if (!strcmp(a, "tmpdir"))
+        return probe_tmpdir(p1);
     if (!strcmp(a, "resolve")) {
         struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_ADDRCONFIG};
         struct addrinfo *res = NULL;
@@ -316,6 +368,8 @@ typedef struct world {
     char pty_slave[64];
     bool userns;
     rf_policy policy;
+    int bus_fd;          /* the session bus stand-in: @OUT@/runtime/bus */
+    char own_tmp[300];   /* no namespace: the sandbox's temporary folder, as the command saw it */
 } world;
 
 static world W;
@@ -328,13 +382,21 @@ static void build_probe_env(void) {
     size_t n = 0;
     while (environ[n])
         n++;
-    probe_env = calloc(n + 2, sizeof *probe_env);
+    probe_env = calloc(n + 3, sizeof *probe_env); /* room for one append_probe_env */
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
         if (strncmp(environ[i], "ASAN_OPTIONS=", 13) != 0)
             probe_env[k++] = environ[i];
     probe_env[k++] = "ASAN_OPTIONS=detect_leaks=0";
     probe_env[k] = NULL;
+}
+
+static void append_probe_env(char *entry) {
+    size_t k = 0;
+    while (probe_env[k])
+        k++;
+    probe_env[k] = entry;
+    probe_env[k + 1] = NULL;
 }
 
 static void path_in(char *out, size_t len, const char *dir, const char *name) {
@@ -414,6 +476,25 @@ static void build_world(void) {
     snprintf(sa.sun_path, sizeof sa.sun_path, "%.90s/run/agent.sock", W.out);
     if (bind(run_sock, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(run_sock, 64) < 0)
         fprintf(stderr, "setup: agent.sock stand-in: %s\n", strerror(errno));
+    /* The session bus stand-in in a runtime folder of its own, named by
+     * XDG_RUNTIME_DIR in the command's environment. */
+    char rt[512];
+    path_in(rt, sizeof rt, W.out, "runtime");
+    mkdir_or_warn(rt);
+    chmod(rt, 0700);
+    W.bus_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    snprintf(sa.sun_path, sizeof sa.sun_path, "%.90s/runtime/bus", W.out);
+    if (bind(W.bus_fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(W.bus_fd, 64) < 0)
+        fprintf(stderr, "setup: session bus stand-in: %s\n", strerror(errno));
+    static char rt_env[600];
+    snprintf(rt_env, sizeof rt_env, "XDG_RUNTIME_DIR=%s", rt);
+    size_t k = 0;
+    while (probe_env[k] && strncmp(probe_env[k], "XDG_RUNTIME_DIR=", 16) != 0)
+        k++;
+    if (probe_env[k])
+        probe_env[k] = rt_env;
+    else
+        append_probe_env(rt_env);
     W.tcp_fd = listen_loopback(SOCK_STREAM, &W.tcp_port);
     W.udp_fd = listen_loopback(SOCK_DGRAM, &W.udp_port);
 
@@ -540,44 +621,49 @@ typedef struct escape_case {
     bool needs_userns;   /* only enforced with namespaces */
     bool baseline_needs_root;
     const char *undo;    /* path to remove after an unconfined success */
+    bool refused_without_userns; /* allowed with namespaces (private), refused without */
 } escape_case;
 
 static const escape_case escape_cases[] = {
     /* First: the sandbox keeps its placeholders while it is prepared, so the
      * unconfined baseline must run before any sandboxed run made one. */
-    {"create .git where there was none is refused", {"mkdir", "@WS2@/.git"}, REFUSED, true, false, "@WS2@/.git"},
-    {"write inside the workspace works", {"write", "@WS@/inside.txt"}, ALLOWED, false, false, "@WS@/inside.txt"},
-    {"write outside is refused", {"write", "@OUT@/new.txt"}, REFUSED, false, false, "@OUT@/new.txt"},
-    {"write through a symlink pointing outside is refused", {"append", "@WS@/escape-link"}, REFUSED, false, false, NULL},
-    {"hard link from outside + write is refused", {"hardlink", "@OUT@/linked.txt", "@WS@/hl.txt"}, REFUSED, false, false, "@WS@/hl.txt"},
-    {"rename .git is refused", {"rename", "@WS@/.git", "@WS@/moved-git"}, REFUSED, true, false, NULL},
-    {"delete a file in .git is refused", {"unlink", "@WS@/.git/HEAD"}, REFUSED, true, false, NULL},
-    {"write .git/config is refused", {"append", "@WS@/.git/config"}, REFUSED, true, false, NULL},
-    {"write .git/hooks/pre-commit is refused", {"write", "@WS@/.git/hooks/pre-commit"}, REFUSED, true, false, "@WS@/.git/hooks/pre-commit"},
-    {"read a deny-read file is refused", {"read", "@OUT@/token"}, REFUSED, true, false, NULL},
-    {"read inside a deny-read folder is refused", {"read", "@OUT@/secret_dir/id_rsa"}, REFUSED, true, false, NULL},
-    {"list a deny-read folder is refused", {"list", "@OUT@/secret_dir"}, REFUSED, true, false, NULL},
-    {"connect to the docker.sock stand-in is refused", {"unix", "@OUT@/docker.sock"}, REFUSED, true, false, NULL},
-    {"connect to a deny-read socket behind a symlinked parent is refused", {"unix", "@OUT@/varrun/agent.sock"}, REFUSED, true, false, NULL},
-    {"TCP connect to a loopback listener is refused", {"net", "tcp", "@TCP@"}, REFUSED, false, false, NULL},
-    {"UDP send to a loopback listener is refused", {"net", "udp", "@UDP@"}, REFUSED, false, false, NULL},
+    {"create .git where there was none is refused", {"mkdir", "@WS2@/.git"}, REFUSED, true, false, "@WS2@/.git", false},
+    {"write inside the workspace works", {"write", "@WS@/inside.txt"}, ALLOWED, false, false, "@WS@/inside.txt", false},
+    {"write outside is refused", {"write", "@OUT@/new.txt"}, REFUSED, false, false, "@OUT@/new.txt", false},
+    {"write through a symlink pointing outside is refused", {"append", "@WS@/escape-link"}, REFUSED, false, false, NULL, false},
+    {"hard link from outside + write is refused", {"hardlink", "@OUT@/linked.txt", "@WS@/hl.txt"}, REFUSED, false, false, "@WS@/hl.txt", false},
+    {"rename .git is refused", {"rename", "@WS@/.git", "@WS@/moved-git"}, REFUSED, true, false, NULL, false},
+    {"delete a file in .git is refused", {"unlink", "@WS@/.git/HEAD"}, REFUSED, true, false, NULL, false},
+    {"write .git/config is refused", {"append", "@WS@/.git/config"}, REFUSED, true, false, NULL, false},
+    {"write .git/hooks/pre-commit is refused", {"write", "@WS@/.git/hooks/pre-commit"}, REFUSED, true, false, "@WS@/.git/hooks/pre-commit", false},
+    {"read a deny-read file is refused", {"read", "@OUT@/token"}, REFUSED, true, false, NULL, false},
+    {"read inside a deny-read folder is refused", {"read", "@OUT@/secret_dir/id_rsa"}, REFUSED, true, false, NULL, false},
+    {"list a deny-read folder is refused", {"list", "@OUT@/secret_dir"}, REFUSED, true, false, NULL, false},
+    {"connect to the docker.sock stand-in is refused", {"unix", "@OUT@/docker.sock"}, REFUSED, true, false, NULL, false},
+    {"connect to a deny-read socket behind a symlinked parent is refused", {"unix", "@OUT@/varrun/agent.sock"}, REFUSED, true, false, NULL, false},
+    {"TCP connect to a loopback listener is refused", {"net", "tcp", "@TCP@"}, REFUSED, false, false, NULL, false},
+    {"UDP send to a loopback listener is refused", {"net", "udp", "@UDP@"}, REFUSED, false, false, NULL, false},
     /* AF_NETLINK is refused too: glibc's getaddrinfo must still read /etc/hosts. */
-    {"write in /tmp and /dev/shm works (private in the sandbox)", {"write", "@SHM@"}, ALLOWED, false, false, NULL},
-    {"threads and posix_spawn work (clone3 falls back to clone)", {"threads"}, ALLOWED, false, false, NULL},
-    {"resolving localhost still works with network off", {"resolve", "localhost"}, ALLOWED, false, false, NULL},
-    {"an AF_INET6 UDP socket is refused", {"net", "udp6"}, REFUSED, false, false, NULL},
-    {"an AF_PACKET socket is refused", {"net", "packet"}, REFUSED, false, true, NULL},
-    {"a raw IP socket is refused", {"net", "raw"}, REFUSED, false, true, NULL},
-    {"TIOCSTI into the terminal is refused", {"tiocsti", "@PTY@"}, REFUSED, false, false, NULL},
-    {"TIOCSTI with high bits set is refused", {"tiocsti-hi", "@PTY@"}, REFUSED, false, false, NULL},
-    {"unshare(CLONE_NEWUSER) is refused", {"unshare"}, REFUSED, false, false, NULL},
+    {"write in /dev/shm: private with namespaces, refused without", {"write", "@SHM@"}, ALLOWED, false, false, "@SHM@", true},
+    {"write in /tmp: private with namespaces, refused without", {"write", "@TMP@"}, ALLOWED, false, false, "@TMP@", true},
+    {"socket(AF_UNIX): allowed with namespaces, refused without", {"unixsocket"}, ALLOWED, false, false, NULL, true},
+    {"socketpair(AF_UNIX) works in both modes", {"socketpair"}, ALLOWED, false, false, NULL, false},
+    {"connect to the session bus stand-in in $XDG_RUNTIME_DIR is refused", {"bus"}, REFUSED, false, false, NULL, false},
+    {"threads and posix_spawn work (clone3 falls back to clone)", {"threads"}, ALLOWED, false, false, NULL, false},
+    {"resolving localhost still works with network off", {"resolve", "localhost"}, ALLOWED, false, false, NULL, false},
+    {"an AF_INET6 UDP socket is refused", {"net", "udp6"}, REFUSED, false, false, NULL, false},
+    {"an AF_PACKET socket is refused", {"net", "packet"}, REFUSED, false, true, NULL, false},
+    {"a raw IP socket is refused", {"net", "raw"}, REFUSED, false, true, NULL, false},
+    {"TIOCSTI into the terminal is refused", {"tiocsti", "@PTY@"}, REFUSED, false, false, NULL, false},
+    {"TIOCSTI with high bits set is refused", {"tiocsti-hi", "@PTY@"}, REFUSED, false, false, NULL, false},
+    {"unshare(CLONE_NEWUSER) is refused", {"unshare"}, REFUSED, false, false, NULL, false},
 };
 
 static const char *expand(const char *arg, char *buf, size_t len) {
     struct {
         const char *key;
         char value[300];
-    } vars[] = {{"@WS2@", ""}, {"@WS@", ""}, {"@OUT@", ""}, {"@TCP@", ""}, {"@UDP@", ""}, {"@PTY@", ""}, {"@SHM@", ""}};
+    } vars[] = {{"@WS2@", ""}, {"@WS@", ""}, {"@OUT@", ""}, {"@TCP@", ""}, {"@UDP@", ""}, {"@PTY@", ""}, {"@SHM@", ""}, {"@TMP@", ""}};
     snprintf(vars[0].value, sizeof vars[0].value, "%s", W.ws2);
     snprintf(vars[1].value, sizeof vars[1].value, "%s", W.ws);
     snprintf(vars[2].value, sizeof vars[2].value, "%s", W.out);
@@ -585,6 +671,7 @@ static const char *expand(const char *arg, char *buf, size_t len) {
     snprintf(vars[4].value, sizeof vars[4].value, "%d", W.udp_port);
     snprintf(vars[5].value, sizeof vars[5].value, "%s", W.pty_slave);
     snprintf(vars[6].value, sizeof vars[6].value, "/dev/shm/rf-probe-%d", (int)getpid());
+    snprintf(vars[7].value, sizeof vars[7].value, "/tmp/rf-probe-%d", (int)getpid());
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
         size_t k = strlen(vars[i].key);
         if (strncmp(arg, vars[i].key, k) == 0) {
@@ -607,8 +694,9 @@ static void run_escape_cases(void *state) {
         if (tty)
             slave = open(W.pty_slave, O_RDWR | O_NOCTTY | O_CLOEXEC);
 
+        int want = (c->needs_userns && !W.userns) ? -2 : (c->refused_without_userns && !W.userns) ? REFUSED : c->want;
         /* The probe itself must work unconfined, or the test proves nothing. */
-        if (c->want == REFUSED && (!c->baseline_needs_root || geteuid() == 0)) {
+        if ((c->want == REFUSED || want == REFUSED) && (!c->baseline_needs_root || geteuid() == 0)) {
             int base = run_unconfined(args, slave);
             CHECK(base == 0, "%s: the probe must succeed unconfined (exit %d)", c->name, base);
             if (c->undo) {
@@ -621,7 +709,6 @@ static void run_escape_cases(void *state) {
                 write_file(args[1], "restored\n"); /* the baseline removed it */
         }
         int got = exit_of(run_sandboxed(state, args, slave));
-        int want = (c->needs_userns && !W.userns) ? -2 : c->want;
         if (want != -2)
             CHECK(got == want, "%s: sandboxed exit %d, want %d", c->name, got, want);
         if (slave >= 0)
@@ -791,6 +878,8 @@ static void test_placeholders_gone(void) {
     struct stat shm_st;
     snprintf(shm, sizeof shm, "/dev/shm/rf-probe-%d", (int)getpid());
     CHECK(lstat(shm, &shm_st) < 0, "the sandbox's /dev/shm file did not reach the host's /dev/shm");
+    snprintf(shm, sizeof shm, "/tmp/rf-probe-%d", (int)getpid());
+    CHECK(lstat(shm, &shm_st) < 0, "the sandbox's /tmp file did not reach the host's /tmp");
     const char *names[] = {".git", ".codex", ".agents", ".ringfence"};
     char p[600];
     for (int i = 0; i < 4; i++) {
@@ -843,6 +932,34 @@ static void test_shared_placeholders(void) {
     rmdir(user_dir);
 }
 
+/* No namespace: TMPDIR & co. name the sandbox's own folder (0700, under
+ * /tmp, writable), the same for every run of one prepared sandbox. */
+static void test_own_tmp(void *state) {
+    char record[400];
+    path_in(record, sizeof record, W.ws, "tmpdir.txt");
+    const char *args[] = {"tmpdir", record, NULL};
+    CHECK(run_unconfined(args, -1) != 0, "unconfined, TMPDIR does not name a folder of its own (the probe can tell)");
+    for (int round = 0; round < 2; round++) {
+        CHECK(exit_of(run_sandboxed(state, args, -1)) == 0, "run %d: TMPDIR, TMP, TEMP, TEMPDIR name one writable "
+                                                             "folder", round + 1);
+        char got[300] = "";
+        int fd = open(record, O_RDONLY | O_CLOEXEC);
+        ssize_t n = fd >= 0 ? read(fd, got, sizeof got - 1) : -1;
+        if (fd >= 0)
+            close(fd);
+        got[n > 0 ? n : 0] = '\0';
+        if (round == 0)
+            snprintf(W.own_tmp, sizeof W.own_tmp, "%s", got);
+        else
+            CHECK(strcmp(got, W.own_tmp) == 0, "the second run gets the same folder (%s, %s)", got, W.own_tmp);
+    }
+    struct stat st;
+    CHECK(strncmp(W.own_tmp, "/tmp/ringfence-tmp-", 19) == 0 && lstat(W.own_tmp, &st) == 0 && S_ISDIR(st.st_mode) &&
+              (st.st_mode & 0777) == 0700 && st.st_uid == geteuid(),
+          "the folder %s is ours, mode 0700, under /tmp", W.own_tmp);
+    unlink(record);
+}
+
 static void test_status(void) {
     rf_backend_status st;
     memset(&st, 0, sizeof st);
@@ -890,7 +1007,14 @@ static int suite(bool no_userns) {
         test_exit_and_signal(state);
         test_kill_tree_and_forward(state);
         test_terminal(!W.userns);
+        if (!W.userns)
+            test_own_tmp(state);
         rf_backend_unelevated.cleanup(state);
+        if (!W.userns) {
+            struct stat tst;
+            CHECK(W.own_tmp[0] && lstat(W.own_tmp, &tst) < 0 && errno == ENOENT,
+                  "the sandbox's temporary folder %s is gone after cleanup", W.own_tmp);
+        }
         if (W.userns) {
             test_placeholders_gone();
             test_shared_placeholders();
@@ -899,6 +1023,8 @@ static int suite(bool no_userns) {
     char shm[64];
     snprintf(shm, sizeof shm, "/dev/shm/rf-probe-%d", (int)getpid());
     unlink(shm); /* only there in the shared (no user namespace) mode */
+    snprintf(shm, sizeof shm, "/tmp/rf-probe-%d", (int)getpid());
+    unlink(shm);
     remove_tree(W.base);
     remove_tree(W.out);
     return check_summary(no_userns ? "unelevated (no userns)" : "unelevated");
