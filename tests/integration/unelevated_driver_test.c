@@ -33,6 +33,7 @@
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -74,6 +75,38 @@ static int probe_read(const char *path) {
     ssize_t n = read(fd, buf, sizeof buf);
     close(fd);
     return n > 0 ? 0 : (errno = n < 0 ? errno : ENODATA, refused(path));
+}
+
+/* Metadata writes, which Landlock does not mediate: the read-only mount tree
+ * refuses them outside the writable places (EROFS). */
+static int probe_meta(const char *op, const char *path) {
+    int rc;
+    if (!strcmp(op, "chmod"))
+        rc = chmod(path, 0644);
+    else if (!strcmp(op, "chown"))
+        rc = chown(path, getuid(), getgid()); /* to ourselves: needs no privilege */
+    else if (!strcmp(op, "utime"))
+        rc = utimensat(AT_FDCWD, path, NULL, 0);
+    else if (!strcmp(op, "setxattr"))
+        rc = setxattr(path, "user.ringfence_probe", "1", 1, 0);
+    else
+        rc = (errno = EINVAL, -1);
+    if (rc < 0) {
+        char what[700];
+        snprintf(what, sizeof what, "%s %s", op, path);
+        return refused(what);
+    }
+    return 0;
+}
+
+/* Creates a file, then every metadata write on it (a writable place). */
+static int probe_create_meta(const char *path) {
+    int rc = probe_write(path, O_CREAT | O_TRUNC);
+    const char *ops[] = {"chmod", "chown", "utime", "setxattr"};
+    for (int i = 0; i < 4 && rc == 0; i++)
+        rc = probe_meta(ops[i], path);
+    unlink(path);
+    return rc;
 }
 
 static int probe_list(const char *path) {
@@ -235,7 +268,7 @@ static int run_probe(int argc, char **argv, const char *self) {
          * use it (tcgetattr) and write to it through a fresh open of /dev/tty. */
         struct termios t;
         int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
-        bool ok = tcgetpgrp(0) == getpgrp() && tcgetattr(0, &t) == 0 && fd >= 0 && write(fd, "", 0) == 0;
+        bool ok = tcgetpgrp(0) == getpgrp() && tcgetattr(0, &t) == 0 && fd >= 0 && write(fd, "\r", 1) == 1;
         if (fd >= 0)
             close(fd);
         return ok ? 0 : refused("foreground terminal");
@@ -246,6 +279,10 @@ static int run_probe(int argc, char **argv, const char *self) {
         return probe_write(p1, O_APPEND);
     if (!strcmp(a, "read"))
         return probe_read(p1);
+    if (!strcmp(a, "meta"))
+        return probe_meta(p1, p2);
+    if (!strcmp(a, "create-meta"))
+        return probe_create_meta(p1);
     if (!strcmp(a, "list"))
         return probe_list(p1);
     if (!strcmp(a, "mkdir"))
@@ -390,6 +427,7 @@ static void build_world(void) {
     path_in(p, sizeof p, W.out, "token"), write_file(p, "TOKEN\n");
     path_in(p, sizeof p, W.out, "outside.txt"), write_file(p, "outside\n");
     path_in(p, sizeof p, W.out, "linked.txt"), write_file(p, "linked\n");
+    path_in(p, sizeof p, W.ws, "meta.txt"), write_file(p, "inside\n");
     /* A symlink inside the workspace pointing outside. */
     char target[512], link[512];
     path_in(target, sizeof target, W.out, "outside.txt");
@@ -571,13 +609,31 @@ static const escape_case escape_cases[] = {
     {"TIOCSTI into the terminal is refused", {"tiocsti", "@PTY@"}, REFUSED, false, false, NULL},
     {"TIOCSTI with high bits set is refused", {"tiocsti-hi", "@PTY@"}, REFUSED, false, false, NULL},
     {"unshare(CLONE_NEWUSER) is refused", {"unshare"}, REFUSED, false, false, NULL},
+    /* Metadata writes outside: Landlock does not mediate them; the read-only
+     * mount tree does (EROFS), so only with namespaces. */
+    {"chmod of a file outside is refused", {"meta", "chmod", "@OUT@/outside.txt"}, REFUSED, true, false, NULL},
+    {"chown (to oneself) of a file outside is refused", {"meta", "chown", "@OUT@/outside.txt"}, REFUSED, true, false, NULL},
+    {"utimensat of a file outside is refused", {"meta", "utime", "@OUT@/outside.txt"}, REFUSED, true, false, NULL},
+    {"setxattr user.* of a file outside is refused", {"meta", "setxattr", "@OUT@/outside.txt"}, REFUSED, true, false, NULL},
+    {"chmod of .git/config (read-only bind inside the workspace) is refused", {"meta", "chmod", "@WS@/.git/config"}, REFUSED, true, false, NULL},
+    {"chmod in the workspace works", {"meta", "chmod", "@WS@/meta.txt"}, ALLOWED, false, false, NULL},
+    {"chown (to oneself) in the workspace works", {"meta", "chown", "@WS@/meta.txt"}, ALLOWED, false, false, NULL},
+    {"utimensat in the workspace works", {"meta", "utime", "@WS@/meta.txt"}, ALLOWED, false, false, NULL},
+    {"setxattr user.* in the workspace works", {"meta", "setxattr", "@WS@/meta.txt"}, ALLOWED, false, false, NULL},
+    {"create + chmod/chown/utime/setxattr in the second root works", {"create-meta", "@WS2@/meta2.txt"}, ALLOWED, false, false, NULL},
+    {"create + chmod/chown/utime/setxattr in /tmp works", {"create-meta", "@TMPF@"}, ALLOWED, false, false, NULL},
+    {"create + chmod/chown/utime/setxattr in /dev/shm works", {"create-meta", "@SHM@-meta"}, ALLOWED, false, false, NULL},
+    {"write to /dev/null works (a device on a read-only mount)", {"write", "/dev/null"}, ALLOWED, false, false, NULL},
+    {"read /proc/self/status works", {"read", "/proc/self/status"}, ALLOWED, false, false, NULL},
+    {"read /proc/sys/kernel/osrelease works", {"read", "/proc/sys/kernel/osrelease"}, ALLOWED, false, false, NULL},
+    {"read /sys/devices/system/cpu/online works", {"read", "/sys/devices/system/cpu/online"}, ALLOWED, false, false, NULL},
 };
 
 static const char *expand(const char *arg, char *buf, size_t len) {
     struct {
         const char *key;
         char value[300];
-    } vars[] = {{"@WS2@", ""}, {"@WS@", ""}, {"@OUT@", ""}, {"@TCP@", ""}, {"@UDP@", ""}, {"@PTY@", ""}, {"@SHM@", ""}};
+    } vars[] = {{"@WS2@", ""}, {"@WS@", ""}, {"@OUT@", ""}, {"@TCP@", ""}, {"@UDP@", ""}, {"@PTY@", ""}, {"@SHM@", ""}, {"@TMPF@", ""}};
     snprintf(vars[0].value, sizeof vars[0].value, "%s", W.ws2);
     snprintf(vars[1].value, sizeof vars[1].value, "%s", W.ws);
     snprintf(vars[2].value, sizeof vars[2].value, "%s", W.out);
@@ -585,6 +641,7 @@ static const char *expand(const char *arg, char *buf, size_t len) {
     snprintf(vars[4].value, sizeof vars[4].value, "%d", W.udp_port);
     snprintf(vars[5].value, sizeof vars[5].value, "%s", W.pty_slave);
     snprintf(vars[6].value, sizeof vars[6].value, "/dev/shm/rf-probe-%d", (int)getpid());
+    snprintf(vars[7].value, sizeof vars[7].value, "/tmp/rf-meta-%d", (int)getpid());
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
         size_t k = strlen(vars[i].key);
         if (strncmp(arg, vars[i].key, k) == 0) {
