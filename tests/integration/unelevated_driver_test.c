@@ -916,6 +916,10 @@ static void test_status(void) {
                   strstr(st.why[RF_G_PROTECTED], "sudo ringfence setup") != NULL,
               "protected: says it was forced and what restores it: %s", st.why[RF_G_PROTECTED]);
         CHECK(strstr(st.layers, "forced") != NULL, "layers show the forced mode: %s", st.layers);
+        CHECK(strncmp(st.gaps, "writes.metadata: ", 17) == 0 && strstr(st.gaps, "chmod") != NULL,
+              "without namespaces, the metadata facet of writes is declared a gap: '%s'", st.gaps);
+    } else {
+        CHECK(st.gaps[0] == '\0', "with namespaces, no gap is declared: '%s'", st.gaps);
     }
     CHECK(strstr(st.layers, "landlock ABI") != NULL, "layers name Landlock: %s", st.layers);
     printf("status: %s\n%s", st.reason, st.layers);
