@@ -157,6 +157,10 @@ static void ue_probe(rf_backend_status *out) {
          * outside the writable roots: say so rather than claim it. */
         append_gap(out, "writes.metadata: Landlock does not mediate chmod, chown, utime or xattrs; a mount "
                         "namespace (unprivileged user namespaces) or the elevated backend covers them");
+        append_gap(out, "writes.host_tmp: /tmp and /dev/shm are the host's; a private tmpfs needs a mount "
+                        "namespace or the elevated backend");
+        append_gap(out, "network.unix_sockets: Landlock does not mediate connect() to socket files (an agent "
+                        "under the shared /tmp); a mount namespace or the elevated backend hides them");
         char why[256];
         snprintf(why, sizeof why, "%s; %s", f->userns_forced_off ? "forced off (RINGFENCE_DISABLE_USERNS=1)"
                                                                 : "unprivileged user namespaces are disabled",

@@ -918,6 +918,11 @@ static void test_status(void) {
         CHECK(strstr(st.layers, "forced") != NULL, "layers show the forced mode: %s", st.layers);
         CHECK(strncmp(st.gaps, "writes.metadata: ", 17) == 0 && strstr(st.gaps, "chmod") != NULL,
               "without namespaces, the metadata facet of writes is declared a gap: '%s'", st.gaps);
+        CHECK(strstr(st.gaps, "\nwrites.host_tmp: ") != NULL && strstr(st.gaps, "\nnetwork.unix_sockets: ") != NULL,
+              "without namespaces, the shared /tmp and socket files are declared gaps: '%s'", st.gaps);
+        size_t len = strlen(st.gaps);
+        CHECK(len > 0 && len < sizeof st.gaps - 1 && st.gaps[len - 1] == '\n', "the gaps fit, not truncated (%zu)",
+              len);
     } else {
         CHECK(st.gaps[0] == '\0', "with namespaces, no gap is declared: '%s'", st.gaps);
     }
