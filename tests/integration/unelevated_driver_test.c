@@ -932,6 +932,38 @@ static void test_status(void) {
 
 static void test_terminal(bool no_userns);
 
+/* The read-only tree with a shared /tmp and a writable root nested inside
+ * another: both roots and the host's /tmp keep metadata writes, outside
+ * still refuses them. */
+static void test_read_only_tree_variants(void) {
+    char sub[400], sub_file[500], tmp_file[100], out_file[400];
+    path_in(sub, sizeof sub, W.ws, "nested-root");
+    mkdir_or_warn(sub);
+    path_in(sub_file, sizeof sub_file, sub, "n.txt");
+    snprintf(tmp_file, sizeof tmp_file, "/tmp/rf-meta-shared-%d", (int)getpid());
+    path_in(out_file, sizeof out_file, W.out, "outside.txt");
+    rf_policy pol = W.policy;
+    memset(&pol.writable_roots, 0, sizeof pol.writable_roots);
+    rf_list_add(&pol.writable_roots, W.ws, RF_SRC_DEFAULT);
+    rf_list_add(&pol.writable_roots, sub, RF_SRC_DEFAULT);
+    pol.tmp = RF_TMP_SHARED;
+    void *state = NULL;
+    rf_error err = {0};
+    CHECK(rf_backend_unelevated.prepare(&pol, &state, &err) == 0, "prepare (shared tmp, nested root): %s",
+          err.message);
+    if (state) {
+        const char *nested[] = {"create-meta", sub_file, NULL};
+        const char *tmp[] = {"create-meta", tmp_file, NULL};
+        const char *outside[] = {"meta", "chmod", out_file, NULL};
+        CHECK(exit_of(run_sandboxed(state, nested, -1)) == ALLOWED, "metadata writes in a nested writable root work");
+        CHECK(exit_of(run_sandboxed(state, tmp, -1)) == ALLOWED, "metadata writes in the shared /tmp work");
+        CHECK(exit_of(run_sandboxed(state, outside, -1)) == REFUSED, "chmod outside is refused with a shared /tmp");
+        rf_backend_unelevated.cleanup(state);
+    }
+    unlink(tmp_file);
+    rf_list_free(&pol.writable_roots);
+}
+
 static int suite(bool no_userns) {
     if (no_userns)
         setenv("RINGFENCE_DISABLE_USERNS", "1", 1);
@@ -958,6 +990,7 @@ static int suite(bool no_userns) {
         test_terminal(!W.userns);
         rf_backend_unelevated.cleanup(state);
         if (W.userns) {
+            test_read_only_tree_variants();
             test_placeholders_gone();
             test_shared_placeholders();
         }
