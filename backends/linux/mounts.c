@@ -134,7 +134,7 @@ static bool own_mount_already(const rf_mount_input *in, const char *path) {
 }
 
 /*
- * The read-only tree, last.  Landlock does not mediate chmod, chown, utime
+ * The read-only tree, before the protected and deny-read mounts.  Landlock does not mediate chmod, chown, utime
  * or setxattr: without this a command could change the mode, owner, times
  * or extended attributes of any file the user owns outside the writable
  * roots.  With every mount read-only except the writable places, those fail
@@ -212,6 +212,12 @@ int rf_mount_plan_build(const rf_mount_input *in, rf_mount_plan *out, rf_error *
                 add_op(out, RF_MOP_RESTORE_ROOT, in->roots[i], RF_KIND_DIR);
     }
 
+    /* Before the read-only binds and deny-read mounts: the writable places
+     * are cleared recursively (host mounts inside a workspace stay usable),
+     * and what comes after is read-only whatever the clearing did. */
+    if ((rc = add_read_only_tree(out, in, err)) < 0)
+        goto out;
+
     for (size_t i = 0; i < in->n_protected; i++) {
         const rf_mount_target *t = &prot[i];
         switch (t->kind) {
@@ -270,7 +276,6 @@ int rf_mount_plan_build(const rf_mount_input *in, rf_mount_plan *out, rf_error *
             continue;
         add_system_op(out, in, t->kind == RF_KIND_DIR ? RF_MOP_EMPTY_DIR : RF_MOP_NULL_FILE, t->path, t->kind);
     }
-    rc = add_read_only_tree(out, in, err);
 out:
     free(prot);
     free(deny);
@@ -361,10 +366,17 @@ static int bind_self(int target) {
     return rc;
 }
 
-/* Read-only cleared on this mount only: the read-only binds and deny-read
- * mounts below it keep their flag.  EINVAL when the place is not the root
- * of a mount (its bind-self did not happen): failing closed. */
+/* Read-only cleared on this mount and the host mounts below it (a volume
+ * inside the workspace), which the read-only tree has just made read-only.
+ * A mount read-only on the host is locked so in a user namespace, and then
+ * the recursive clear fails as a whole (EPERM): the place alone is cleared.
+ * The protected and deny-read mounts come after, so they stay read-only.
+ * EINVAL when the place is not the root of a mount: failing closed. */
 static int make_writable(int target) {
+    if (sys_mount_setattr_clr(target, "", AT_EMPTY_PATH | AT_RECURSIVE, 0, MOUNT_ATTR_RDONLY) == 0)
+        return 0;
+    if (errno != EPERM)
+        return -errno;
     return sys_mount_setattr_clr(target, "", AT_EMPTY_PATH, 0, MOUNT_ATTR_RDONLY) < 0 ? -errno : 0;
 }
 

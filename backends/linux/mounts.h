@@ -16,13 +16,15 @@
  *                        it: open fails with EACCES and connect() with
  *                        ECONNREFUSED (docker.sock, agent sockets)
  *   deny_read, absent    nothing to hide
- *   read-only tree       last: every writable place (each writable root,
+ *   read-only tree       after /tmp, before the protected and deny-read
+ *                        mounts: every writable place (each writable root,
  *                        /tmp, /dev/shm) becomes its own mount (bound onto
  *                        itself unless it already is one), the whole tree is
  *                        made read-only recursively, then each writable place
- *                        is made writable again, non-recursively, so the
- *                        read-only binds and deny-read mounts inside stay
- *                        read-only.  This closes metadata writes outside the
+ *                        is made writable again (with the host mounts inside
+ *                        it, unless one is read-only on the host); the
+ *                        read-only binds and deny-read mounts made after it
+ *                        stay read-only.  This closes metadata writes outside the
  *                        writable roots (chmod, chown, utime, setxattr), which
  *                        Landlock does not mediate: they fail with EROFS.
  *                        Device nodes, fifos and sockets stay usable: the
@@ -66,7 +68,7 @@ typedef enum rf_mount_op_kind {
     RF_MOP_NULL_FILE,
     RF_MOP_BIND_SELF,     /* a writable place becomes its own mount */
     RF_MOP_READ_ONLY_ALL, /* "/" and every mount below it read-only */
-    RF_MOP_WRITABLE,      /* read-only cleared on that one mount (not below) */
+    RF_MOP_WRITABLE,      /* read-only cleared on that place (and host mounts below) */
 } rf_mount_op_kind;
 
 const char *rf_mount_op_name(rf_mount_op_kind kind);

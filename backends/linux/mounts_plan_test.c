@@ -72,6 +72,10 @@ static bool is_read_only_tree_op(rf_mount_op_kind k) {
     return k == RF_MOP_BIND_SELF || k == RF_MOP_READ_ONLY_ALL || k == RF_MOP_WRITABLE;
 }
 
+static bool is_read_only_mount(rf_mount_op_kind k) {
+    return k == RF_MOP_BIND_RO || k == RF_MOP_PLACEHOLDER || k == RF_MOP_EMPTY_DIR || k == RF_MOP_NULL_FILE;
+}
+
 /* The read-only tree: which places become their own mount, and which are
  * made writable again after "/" is made read-only recursively. */
 typedef struct ro_case {
@@ -174,7 +178,17 @@ int main(void) {
         }
         CHECK_STR_EQ(ops, c->want_ops, "%s: ops", c->reason);
         CHECK(n_ro_all == 1, "%s: the tree is made read-only once (%zu)", c->reason, n_ro_all);
-        CHECK(plan.ops[plan.n_ops - 1].kind == RF_MOP_WRITABLE, "%s: the read-only tree comes last", c->reason);
+        /* Every read-only bind and deny-read mount comes after the writable
+         * places are cleared, or clearing them would make those writable. */
+        size_t last_tree = 0, first_ro = plan.n_ops;
+        for (size_t k = 0; k < plan.n_ops; k++) {
+            if (is_read_only_tree_op(plan.ops[k].kind))
+                last_tree = k;
+            else if (is_read_only_mount(plan.ops[k].kind) && first_ro == plan.n_ops)
+                first_ro = k;
+        }
+        CHECK(last_tree < first_ro, "%s: the read-only tree (last op %zu) comes before the read-only mounts (%zu)",
+              c->reason, last_tree, first_ro);
         CHECK_STR_EQ(ph, c->want_placeholders, "%s: placeholders", c->reason);
         /* Symlinked parents are followed only outside the writable roots. */
         for (size_t k = 0; k < plan.n_ops; k++) {

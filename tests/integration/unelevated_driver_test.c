@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
@@ -932,6 +933,43 @@ static void test_status(void) {
 
 static void test_terminal(bool no_userns);
 
+/* A host mount inside the workspace (a volume) stays writable: the writable
+ * root is made writable again with the mounts below it.  Root only: the
+ * volume is mounted in a private mount namespace of a forked child, so the
+ * host never sees it. */
+static void test_volume_in_workspace(void) {
+    if (geteuid() != 0)
+        return;
+    char vol[400], file[500];
+    path_in(vol, sizeof vol, W.ws, "volume");
+    mkdir_or_warn(vol);
+    path_in(file, sizeof file, vol, "v.txt");
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+            mount("tmpfs", vol, "tmpfs", 0, "mode=0777") < 0) {
+            fprintf(stderr, "setup: a tmpfs volume on %s: %s\n", vol, strerror(errno));
+            _exit(2);
+        }
+        void *state = NULL;
+        rf_error err = {0};
+        if (rf_backend_unelevated.prepare(&W.policy, &state, &err) < 0) {
+            fprintf(stderr, "prepare: %s\n", err.message);
+            _exit(2);
+        }
+        const char *args[] = {"create-meta", file, NULL};
+        int got = exit_of(run_sandboxed(state, args, -1));
+        rf_backend_unelevated.cleanup(state);
+        _exit(got == ALLOWED ? 0 : 1);
+    }
+    int st = 0;
+    waitpid(pid, &st, 0);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "a writable host mount inside the workspace keeps writes and "
+          "metadata writes (status %#x)", st);
+    rmdir(vol);
+}
+
 /* The read-only tree with a shared /tmp and a writable root nested inside
  * another: both roots and the host's /tmp keep metadata writes, outside
  * still refuses them. */
@@ -991,6 +1029,7 @@ static int suite(bool no_userns) {
         rf_backend_unelevated.cleanup(state);
         if (W.userns) {
             test_read_only_tree_variants();
+            test_volume_in_workspace();
             test_placeholders_gone();
             test_shared_placeholders();
         }
