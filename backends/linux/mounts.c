@@ -134,12 +134,13 @@ static bool own_mount_already(const rf_mount_input *in, const char *path) {
 }
 
 /*
- * The read-only tree, before the protected and deny-read mounts.  Landlock does not mediate chmod, chown, utime
- * or setxattr: without this a command could change the mode, owner, times
- * or extended attributes of any file the user owns outside the writable
- * roots.  With every mount read-only except the writable places, those fail
- * with EROFS.  Parents come before children, so a nested writable root is
- * bound inside its parent's new mount.
+ * The read-only tree, before the protected and deny-read mounts.  Landlock
+ * does not mediate chmod, chown, utime or setxattr: without this a command
+ * could change the mode, owner, times or extended attributes of any file the
+ * user owns outside the writable roots (metadata-write escape).  With every
+ * mount read-only except the writable places, those fail with EROFS.
+ * Parents come before children, so a nested writable root is bound inside
+ * its parent's new mount.
  */
 static int add_read_only_tree(rf_mount_plan *p, const rf_mount_input *in, rf_error *err) {
     const char **places = calloc(in->n_roots + 2, sizeof *places);
