@@ -470,6 +470,29 @@ static bool add_argv(cJSON *obj, char *const *argv) {
     return true;
 }
 
+/* The backend's declared gaps, one array item per line (absent with no table). */
+static bool add_gaps(cJSON *obj, const rf_backend_status *status) {
+    if (!status)
+        return true;
+    cJSON *array = cJSON_AddArrayToObject(obj, "gaps");
+    if (!array)
+        return false;
+    const char *line = status->gaps;
+    while (*line) {
+        const char *nl = strchr(line, '\n');
+        size_t len = nl ? (size_t)(nl - line) : strlen(line);
+        char buf[sizeof status->gaps];
+        snprintf(buf, sizeof buf, "%.*s", (int)len, line);
+        cJSON *item = len ? cJSON_CreateString(buf) : NULL;
+        if (len && !item)
+            return false;
+        if (item)
+            cJSON_AddItemToArray(array, item);
+        line += len + (nl ? 1 : 0);
+    }
+    return true;
+}
+
 static bool add_guarantees(cJSON *obj, const rf_backend_status *status) {
     if (!status)
         return cJSON_AddNullToObject(obj, "guarantees") != NULL;
@@ -487,7 +510,7 @@ int rf_audit_run_start(const char *path, const rf_audit_start *rec, rf_error *er
     bool ok = obj && add_string(obj, "run_id", rec->run_id) &&
               add_string(obj, "backend", rec->backend) && add_string(obj, "cwd", rec->cwd) &&
               add_argv(obj, rec->argv) && add_string(obj, "policy_sha256", rec->policy_sha256) &&
-              add_guarantees(obj, rec->guarantees);
+              add_guarantees(obj, rec->guarantees) && add_gaps(obj, rec->guarantees);
     return write_record(path, obj, ok, "run.start", err);
 }
 

@@ -105,6 +105,10 @@ typedef struct rf_backend_status {
     rf_level level[RF_G_COUNT];
     char why[RF_G_COUNT][256];            /* the mechanism, or what would restore it */
     char layers[1024];                    /* active layers, one per line */
+    /* Facets of a guarantee reported enforced that this backend does not
+     * cover, one per line as `guarantee.facet: reason and what would cover
+     * it` (empty: none). */
+    char gaps[512];
 } rf_backend_status;
 
 size_t rf_backend_count(void);

@@ -73,6 +73,12 @@ const char *rf_mount_op_name(rf_mount_op_kind kind) {
         return "empty directory over deny-read";
     case RF_MOP_NULL_FILE:
         return "unreadable file over deny-read";
+    case RF_MOP_BIND_SELF:
+        return "writable place bound onto itself";
+    case RF_MOP_READ_ONLY_ALL:
+        return "whole mount tree read-only";
+    case RF_MOP_WRITABLE:
+        return "writable place made writable again";
     }
     return "unknown";
 }
@@ -111,9 +117,71 @@ static void add_system_op(rf_mount_plan *p, const rf_mount_input *in, rf_mount_o
     p->ops[p->n_ops++] = (rf_mount_op){kind, path, expect, !inside_root};
 }
 
+static int cmp_path_len(const void *a, const void *b) {
+    const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+    size_t lx = strlen(x), ly = strlen(y);
+    if (lx != ly)
+        return lx < ly ? -1 : 1;
+    return strcmp(x, y);
+}
+
+/* Whether the place is a mount root already: the private tmpfs on /tmp and
+ * /dev/shm, and the roots put back on top of the private /tmp. */
+static bool own_mount_already(const rf_mount_input *in, const char *path) {
+    if (!in->tmp_private)
+        return false;
+    return rf_path_within(path, "/tmp") || strcmp(path, "/dev/shm") == 0;
+}
+
+/*
+ * The read-only tree, before the protected and deny-read mounts.  Landlock
+ * does not mediate chmod, chown, utime or setxattr: without this a command
+ * could change the mode, owner, times or extended attributes of any file the
+ * user owns outside the writable roots (metadata-write escape).  With every
+ * mount read-only except the writable places, those fail with EROFS.
+ * Parents come before children, so a nested writable root is bound inside
+ * its parent's new mount.
+ */
+static int add_read_only_tree(rf_mount_plan *p, const rf_mount_input *in, rf_error *err) {
+    const char **places = calloc(in->n_roots + 2, sizeof *places);
+    if (!places)
+        return rf_fail_errno(err, ENOMEM, "building the mount plan");
+    size_t n = 0;
+    places[n++] = "/tmp";
+    if (in->have_dev_shm)
+        places[n++] = "/dev/shm";
+    for (size_t i = 0; i < in->n_roots; i++) {
+        bool dup = false;
+        for (size_t k = 0; k < n; k++)
+            dup |= strcmp(places[k], in->roots[i]) == 0;
+        if (!dup)
+            places[n++] = in->roots[i];
+    }
+    qsort(places, n, sizeof *places, cmp_path_len);
+    for (size_t i = 0; i < n; i++) {
+        if (own_mount_already(in, places[i]))
+            continue;
+        add_system_op(p, in, RF_MOP_BIND_SELF, places[i], RF_KIND_DIR);
+        /* A writable root itself: never behind a symlink (as for its restore). */
+        for (size_t r = 0; r < in->n_roots; r++)
+            if (strcmp(in->roots[r], places[i]) == 0)
+                p->ops[p->n_ops - 1].parent_symlinks_ok = false;
+    }
+    add_op(p, RF_MOP_READ_ONLY_ALL, "/", RF_KIND_DIR);
+    for (size_t i = 0; i < n; i++) {
+        add_system_op(p, in, RF_MOP_WRITABLE, places[i], RF_KIND_DIR);
+        for (size_t r = 0; r < in->n_roots; r++)
+            if (strcmp(in->roots[r], places[i]) == 0)
+                p->ops[p->n_ops - 1].parent_symlinks_ok = false;
+    }
+    free(places);
+    return 0;
+}
+
 int rf_mount_plan_build(const rf_mount_input *in, rf_mount_plan *out, rf_error *err) {
     memset(out, 0, sizeof *out);
     size_t cap = 3 + 2 * in->n_roots + in->n_protected + in->n_deny + in->n_own_state;
+    cap += 2 * (in->n_roots + 2) + 1; /* the read-only tree */
     out->ops = calloc(cap, sizeof *out->ops);
     out->placeholders = calloc(in->n_protected + 1, sizeof *out->placeholders);
     rf_mount_target *prot = sorted_copy(in->protected_paths, in->n_protected);
@@ -144,6 +212,12 @@ int rf_mount_plan_build(const rf_mount_input *in, rf_mount_plan *out, rf_error *
             if (rf_path_within(in->roots[i], "/tmp") && strcmp(in->roots[i], "/tmp") != 0)
                 add_op(out, RF_MOP_RESTORE_ROOT, in->roots[i], RF_KIND_DIR);
     }
+
+    /* Before the read-only binds and deny-read mounts: the writable places
+     * are cleared recursively (host mounts inside a workspace stay usable),
+     * and what comes after is read-only whatever the clearing did. */
+    if ((rc = add_read_only_tree(out, in, err)) < 0)
+        goto out;
 
     for (size_t i = 0; i < in->n_protected; i++) {
         const rf_mount_target *t = &prot[i];
@@ -227,11 +301,16 @@ static int sys_move_mount(int from_dfd, const char *from, int to_dfd, const char
     return (int)syscall(SYS_move_mount, from_dfd, from, to_dfd, to, flags);
 }
 
-static int sys_mount_setattr(int dfd, const char *path, unsigned flags, uint64_t set) {
+static int sys_mount_setattr_clr(int dfd, const char *path, unsigned flags, uint64_t set, uint64_t clr) {
     struct mount_attr attr;
     memset(&attr, 0, sizeof attr);
     attr.attr_set = set;
+    attr.attr_clr = clr;
     return (int)syscall(SYS_mount_setattr, dfd, path, flags, &attr, sizeof attr);
+}
+
+static int sys_mount_setattr(int dfd, const char *path, unsigned flags, uint64_t set) {
+    return sys_mount_setattr_clr(dfd, path, flags, set, 0);
 }
 
 /* Opens the mount target without following any symlink, and checks it is
@@ -275,6 +354,31 @@ static int bind_read_only(int target) {
         rc = attach(tree, target);
     close(tree);
     return rc;
+}
+
+/* The target's mounts, cloned and attached on top of it: the place becomes
+ * the root of its own mount, whose flags can be changed alone. */
+static int bind_self(int target) {
+    int tree = sys_open_tree(target, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+    if (tree < 0)
+        return -errno;
+    int rc = attach(tree, target);
+    close(tree);
+    return rc;
+}
+
+/* Read-only cleared on this mount and the host mounts below it (a volume
+ * inside the workspace), which the read-only tree has just made read-only.
+ * A mount read-only on the host is locked so in a user namespace, and then
+ * the recursive clear fails as a whole (EPERM): the place alone is cleared.
+ * The protected and deny-read mounts come after, so they stay read-only.
+ * EINVAL when the place is not the root of a mount: failing closed. */
+static int make_writable(int target) {
+    if (sys_mount_setattr_clr(target, "", AT_EMPTY_PATH | AT_RECURSIVE, 0, MOUNT_ATTR_RDONLY) == 0)
+        return 0;
+    if (errno != EPERM)
+        return -errno;
+    return sys_mount_setattr_clr(target, "", AT_EMPTY_PATH, 0, MOUNT_ATTR_RDONLY) < 0 ? -errno : 0;
 }
 
 /* A fresh read-only tmpfs (empty) with the given root mode. */
@@ -361,6 +465,18 @@ static int apply_op(const rf_mount_op *op, int *saved, size_t *n_saved, size_t *
         close(target);
         close(saved[*n_restored]);
         saved[(*n_restored)++] = -1;
+        return rc;
+    case RF_MOP_READ_ONLY_ALL:
+        return sys_mount_setattr(AT_FDCWD, op->path, AT_RECURSIVE, MOUNT_ATTR_RDONLY) < 0 ? -errno : 0;
+    case RF_MOP_BIND_SELF:
+    case RF_MOP_WRITABLE:
+        target = open_target(op->path, op->expect, op->parent_symlinks_ok);
+        if (target == -ENOENT && op->parent_symlinks_ok)
+            return 0; /* a system place (/tmp, /dev/shm) this machine does not have */
+        if (target < 0)
+            return target;
+        rc = op->kind == RF_MOP_BIND_SELF ? bind_self(target) : make_writable(target);
+        close(target);
         return rc;
     case RF_MOP_BIND_RO:
     case RF_MOP_PLACEHOLDER:

@@ -16,6 +16,19 @@
  *                        it: open fails with EACCES and connect() with
  *                        ECONNREFUSED (docker.sock, agent sockets)
  *   deny_read, absent    nothing to hide
+ *   read-only tree       after /tmp, before the protected and deny-read
+ *                        mounts: every writable place (each writable root,
+ *                        /tmp, /dev/shm) becomes its own mount (bound onto
+ *                        itself unless it already is one), the whole tree is
+ *                        made read-only recursively, then each writable place
+ *                        is made writable again (with the host mounts inside
+ *                        it, unless one is read-only on the host); the
+ *                        read-only binds and deny-read mounts made after it
+ *                        stay read-only.  This closes metadata writes outside the
+ *                        writable roots (chmod, chown, utime, setxattr), which
+ *                        Landlock does not mediate: they fail with EROFS.
+ *                        Device nodes, fifos and sockets stay usable: the
+ *                        kernel skips the mount write check for special files.
  *
  * Mounts made here never reach the host: a mount namespace created with a
  * new user namespace turns the copied shared mounts into slaves
@@ -53,6 +66,9 @@ typedef enum rf_mount_op_kind {
     RF_MOP_PLACEHOLDER,
     RF_MOP_EMPTY_DIR,
     RF_MOP_NULL_FILE,
+    RF_MOP_BIND_SELF,     /* a writable place becomes its own mount */
+    RF_MOP_READ_ONLY_ALL, /* "/" and every mount below it read-only */
+    RF_MOP_WRITABLE,      /* read-only cleared on that place (and host mounts below) */
 } rf_mount_op_kind;
 
 const char *rf_mount_op_name(rf_mount_op_kind kind);

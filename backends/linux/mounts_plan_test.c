@@ -22,7 +22,7 @@ typedef struct plan_case {
 } plan_case;
 
 static const char *short_name(rf_mount_op_kind k) {
-    static const char *const names[] = {"proc", "save", "tmpfs", "shm", "restore", "bind-ro", "placeholder", "empty-dir", "null-file"};
+    static const char *const names[] = {"proc", "save", "tmpfs", "shm", "restore", "bind-ro", "placeholder", "empty-dir", "null-file", "bind-self", "ro-all", "writable"};
     return names[k];
 }
 
@@ -68,7 +68,76 @@ static const plan_case cases[] = {
      "proc:/proc;tmpfs:/tmp;", "", {{"/tmp/ringfence-1000", RF_KIND_DIR}}, false},
 };
 
+static bool is_read_only_tree_op(rf_mount_op_kind k) {
+    return k == RF_MOP_BIND_SELF || k == RF_MOP_READ_ONLY_ALL || k == RF_MOP_WRITABLE;
+}
+
+static bool is_read_only_mount(rf_mount_op_kind k) {
+    return k == RF_MOP_BIND_RO || k == RF_MOP_PLACEHOLDER || k == RF_MOP_EMPTY_DIR || k == RF_MOP_NULL_FILE;
+}
+
+/* The read-only tree: which places become their own mount, and which are
+ * made writable again after "/" is made read-only recursively. */
+typedef struct ro_case {
+    const char *reason;
+    bool tmp_private;
+    bool have_dev_shm;
+    const char *roots[4];
+    const char *want; /* the read-only tree ops only, "kind:path;" */
+} ro_case;
+
+static const ro_case ro_cases[] = {
+    {"private tmp: the tmpfs mounts are their own mounts already, the root is bound onto itself", true, true,
+     {"/home/u/p"},
+     "bind-self:/home/u/p;ro-all:/;writable:/tmp;writable:/dev/shm;writable:/home/u/p;"},
+    {"shared tmp: /tmp and /dev/shm are bound onto themselves too", false, true, {"/home/u/p"},
+     "bind-self:/tmp;bind-self:/dev/shm;bind-self:/home/u/p;ro-all:/;writable:/tmp;writable:/dev/shm;"
+     "writable:/home/u/p;"},
+    {"no /dev/shm on this machine", false, false, {"/w"},
+     "bind-self:/w;bind-self:/tmp;ro-all:/;writable:/w;writable:/tmp;"},
+    {"a root put back on the private /tmp is a mount already", true, false, {"/tmp/ws"},
+     "ro-all:/;writable:/tmp;writable:/tmp/ws;"},
+    {"a root under a shared /tmp is bound after /tmp", false, false, {"/tmp/ws"},
+     "bind-self:/tmp;bind-self:/tmp/ws;ro-all:/;writable:/tmp;writable:/tmp/ws;"},
+    {"nested roots: the parent first", false, false, {"/w/a/sub", "/w/a"},
+     "bind-self:/tmp;bind-self:/w/a;bind-self:/w/a/sub;ro-all:/;writable:/tmp;writable:/w/a;writable:/w/a/sub;"},
+    {"a root that is /tmp itself is listed once", false, false, {"/tmp"},
+     "bind-self:/tmp;ro-all:/;writable:/tmp;"},
+};
+
+static void test_read_only_tree(void) {
+    for (size_t i = 0; i < sizeof ro_cases / sizeof ro_cases[0]; i++) {
+        const ro_case *c = &ro_cases[i];
+        size_t n_roots = 0;
+        while (n_roots < 4 && c->roots[n_roots])
+            n_roots++;
+        rf_mount_input in = {.tmp_private = c->tmp_private, .have_dev_shm = c->have_dev_shm, .roots = c->roots,
+                             .n_roots = n_roots};
+        rf_mount_plan plan;
+        rf_error err = {0};
+        int rc = rf_mount_plan_build(&in, &plan, &err);
+        CHECK(rc == 0, "%s: rc %d (%s)", c->reason, rc, err.message);
+        if (rc < 0)
+            continue;
+        char ops[1024] = "";
+        for (size_t k = 0; k < plan.n_ops; k++) {
+            if (!is_read_only_tree_op(plan.ops[k].kind))
+                continue;
+            size_t used = strlen(ops);
+            snprintf(ops + used, sizeof ops - used, "%s:%s;", short_name(plan.ops[k].kind), plan.ops[k].path);
+            /* A writable root is never reached through a symlink a command could plant. */
+            for (size_t r = 0; r < n_roots; r++)
+                if (strcmp(plan.ops[k].path, c->roots[r]) == 0)
+                    CHECK(!plan.ops[k].parent_symlinks_ok, "%s: %s follows no symlink", c->reason,
+                          plan.ops[k].path);
+        }
+        CHECK_STR_EQ(ops, c->want, "%s: read-only tree", c->reason);
+        rf_mount_plan_free(&plan);
+    }
+}
+
 int main(void) {
+    test_read_only_tree();
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const plan_case *c = &cases[i];
         size_t n_roots = 0;
@@ -95,7 +164,11 @@ int main(void) {
             continue;
         }
         char ops[1024] = "", ph[512] = "";
+        size_t n_ro_all = 0;
         for (size_t k = 0; k < plan.n_ops; k++) {
+            n_ro_all += plan.ops[k].kind == RF_MOP_READ_ONLY_ALL;
+            if (is_read_only_tree_op(plan.ops[k].kind))
+                continue; /* the read-only tree has its own table below */
             size_t used = strlen(ops);
             snprintf(ops + used, sizeof ops - used, "%s:%s;", short_name(plan.ops[k].kind), plan.ops[k].path);
         }
@@ -104,6 +177,18 @@ int main(void) {
             snprintf(ph + used, sizeof ph - used, "%s;", plan.placeholders[k]);
         }
         CHECK_STR_EQ(ops, c->want_ops, "%s: ops", c->reason);
+        CHECK(n_ro_all == 1, "%s: the tree is made read-only once (%zu)", c->reason, n_ro_all);
+        /* Every read-only bind and deny-read mount comes after the writable
+         * places are cleared, or clearing them would make those writable. */
+        size_t last_tree = 0, first_ro = plan.n_ops;
+        for (size_t k = 0; k < plan.n_ops; k++) {
+            if (is_read_only_tree_op(plan.ops[k].kind))
+                last_tree = k;
+            else if (is_read_only_mount(plan.ops[k].kind) && first_ro == plan.n_ops)
+                first_ro = k;
+        }
+        CHECK(last_tree < first_ro, "%s: the read-only tree (last op %zu) comes before the read-only mounts (%zu)",
+              c->reason, last_tree, first_ro);
         CHECK_STR_EQ(ph, c->want_placeholders, "%s: placeholders", c->reason);
         /* Symlinked parents are followed only outside the writable roots. */
         for (size_t k = 0; k < plan.n_ops; k++) {

@@ -98,9 +98,15 @@ static void append_layer(rf_backend_status *out, const char *line) {
     snprintf(out->layers + used, sizeof out->layers - used, "%s\n", line);
 }
 
+static void append_gap(rf_backend_status *out, const char *line) {
+    size_t used = strlen(out->gaps);
+    snprintf(out->gaps + used, sizeof out->gaps - used, "%s\n", line);
+}
+
 static void ue_probe(rf_backend_status *out) {
     const ue_facts *f = probe_facts();
     out->layers[0] = '\0';
+    out->gaps[0] = '\0';
     if (f->landlock_abi < 1 || !f->seccomp_ok) {
         out->available = false;
         if (f->landlock_abi < 1)
@@ -142,7 +148,11 @@ static void ue_probe(rf_backend_status *out) {
                  "Landlock ABI %d, seccomp, unprivileged user namespaces", f->landlock_abi);
         append_layer(out, "user + mount + PID namespaces: read-only binds, empty mounts, private /tmp, fresh /proc, "
                           "the user's runtime folder ($XDG_RUNTIME_DIR, /run/user/UID: session bus, agents) "
-                          "covered by an empty read-only tmpfs");
+                          "covered by an empty read-only tmpfs, mount tree read-only outside the writable "
+                          "places (chmod, chown, utime, xattrs)");
+        set_level(out, RF_G_WRITES, RF_ENFORCED,
+                  "Landlock: writes only in writable roots, /tmp, /dev/null, the terminal; mount namespace: "
+                  "read-only elsewhere (metadata too)");
         append_layer(out, "pid 1 of the PID namespace dies with ringfence (PR_SET_PDEATHSIG)");
         set_level(out, RF_G_PROTECTED, RF_ENFORCED,
                   "mount namespace: read-only binds; read-only placeholders for absent paths");
@@ -159,6 +169,10 @@ static void ue_probe(rf_backend_status *out) {
         append_layer(out, "seccomp: socket(AF_UNIX) refused, socketpair allowed (without mounts the host's unix "
                           "sockets: session bus, agents, docker.sock cannot be hidden)");
         append_layer(out, "subreaper keeper kills every descendant when the command ends");
+        /* Without a mount namespace nothing stops chmod/chown/utime/setxattr
+         * outside the writable roots: say so rather than claim it. */
+        append_gap(out, "writes.metadata: Landlock does not mediate chmod, chown, utime or xattrs; a mount "
+                        "namespace (unprivileged user namespaces) or the elevated backend covers them");
         char why[256];
         snprintf(why, sizeof why, "%s; %s", f->userns_forced_off ? "forced off (RINGFENCE_DISABLE_USERNS=1)"
                                                                 : "unprivileged user namespaces are disabled",

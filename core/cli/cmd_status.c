@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cjson/cJSON.h>
 
@@ -14,6 +15,40 @@ static const char status_usage[] =
     "Shows every backend built into ringfence: whether it is available on this\n"
     "machine (or why not), the layers it applies, and for each guarantee\n"
     "whether it is enforced by the OS, advisory, or absent.\n";
+
+/* One indented line per line of text (layers, gaps). */
+static void print_lines(const char *text) {
+    const char *line = text;
+    while (*line) {
+        const char *nl = line;
+        while (*nl && *nl != '\n')
+            nl++;
+        printf("    %.*s\n", (int)(nl - line), line);
+        line = *nl ? nl + 1 : nl;
+    }
+}
+
+/* "gaps": one string per line: facets of an enforced guarantee not covered. */
+static bool add_gaps(cJSON *obj, const char *gaps) {
+    cJSON *array = cJSON_AddArrayToObject(obj, "gaps");
+    if (!array)
+        return false;
+    const char *line = gaps;
+    while (*line) {
+        const char *nl = strchr(line, '\n');
+        size_t len = nl ? (size_t)(nl - line) : strlen(line);
+        if (len > 0) {
+            char buf[512];
+            snprintf(buf, sizeof buf, "%.*s", (int)len, line);
+            cJSON *item = cJSON_CreateString(buf);
+            if (!item)
+                return false;
+            cJSON_AddItemToArray(array, item);
+        }
+        line += len + (nl ? 1 : 0);
+    }
+    return true;
+}
 
 static void print_text(void) {
     printf("%-12s %-10s", "backend", "available");
@@ -36,18 +71,15 @@ static void print_text(void) {
         if (!st.available)
             continue;
         printf("  layers:\n");
-        const char *line = st.layers;
-        while (*line) {
-            const char *nl = line;
-            while (*nl && *nl != '\n')
-                nl++;
-            printf("    %.*s\n", (int)(nl - line), line);
-            line = *nl ? nl + 1 : nl;
-        }
+        print_lines(st.layers);
         printf("  guarantees:\n");
         for (int g = 0; g < RF_G_COUNT; g++)
             printf("    %-13s %-9s %s\n", rf_guarantee_name((rf_guarantee)g),
                    rf_level_name(st.level[g]), st.why[g]);
+        if (st.gaps[0] != '\0') {
+            printf("  gaps:\n");
+            print_lines(st.gaps);
+        }
     }
 }
 
@@ -64,6 +96,11 @@ static int print_json(void) {
         cJSON_AddBoolToObject(b, "available", st.available);
         cJSON_AddStringToObject(b, "reason", st.reason);
         cJSON_AddStringToObject(b, "layers", st.layers);
+        if (!add_gaps(b, st.gaps)) {
+            cJSON_Delete(root);
+            rf_cli_error("status: out of memory printing JSON");
+            return RF_EXIT_FAILURE;
+        }
         cJSON *g = cJSON_AddObjectToObject(b, "guarantees");
         for (int k = 0; k < RF_G_COUNT; k++) {
             cJSON *e = cJSON_AddObjectToObject(g, rf_guarantee_name((rf_guarantee)k));

@@ -152,6 +152,17 @@ expect_eq "$(echo "$out" | jq -r '.backends[] | select(.name=="none") | .guarant
 expect_eq "$(echo "$out" | jq -r '.backends[] | select(.name=="none") | .available')" true "none is always available"
 out=$("$RF" status)
 expect_contains "$out" "process_tree" "status prints the guarantee table"
+# Gaps: unelevated without user namespaces declares the metadata facet of writes.
+out=$(RINGFENCE_DISABLE_USERNS=1 "$RF" status --json)
+expect_eq "$(echo "$out" | jq -r '.backends[] | select(.name=="unelevated") | .gaps | map(select(startswith("writes.metadata:"))) | length')" 1 \
+  "status --json lists the writes.metadata gap without user namespaces"
+expect_eq "$(echo "$out" | jq -r '.backends[] | select(.name=="none") | .gaps | length')" 0 "none declares no gap (nothing is enforced)"
+out=$(RINGFENCE_DISABLE_USERNS=1 "$RF" status)
+expect_contains "$out" "  gaps:
+    writes.metadata: Landlock does not mediate chmod" "status prints a gaps block without user namespaces"
+out=$("$RF" status --json)
+expect_eq "$(echo "$out" | jq -r '.backends[] | select(.name=="unelevated") | .gaps | length')" 0 \
+  "with user namespaces the read-only mount tree covers metadata: no gap"
 
 echo "run_none_test: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

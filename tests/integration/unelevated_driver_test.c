@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
@@ -33,6 +34,7 @@
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -74,6 +76,38 @@ static int probe_read(const char *path) {
     ssize_t n = read(fd, buf, sizeof buf);
     close(fd);
     return n > 0 ? 0 : (errno = n < 0 ? errno : ENODATA, refused(path));
+}
+
+/* Metadata writes, which Landlock does not mediate: the read-only mount tree
+ * refuses them outside the writable places (EROFS). */
+static int probe_meta(const char *op, const char *path) {
+    int rc;
+    if (!strcmp(op, "chmod"))
+        rc = chmod(path, 0644);
+    else if (!strcmp(op, "chown"))
+        rc = chown(path, getuid(), getgid()); /* to ourselves: needs no privilege */
+    else if (!strcmp(op, "utime"))
+        rc = utimensat(AT_FDCWD, path, NULL, 0);
+    else if (!strcmp(op, "setxattr"))
+        rc = setxattr(path, "user.ringfence_probe", "1", 1, 0);
+    else
+        rc = (errno = EINVAL, -1);
+    if (rc < 0) {
+        char what[700];
+        snprintf(what, sizeof what, "%s %s", op, path);
+        return refused(what);
+    }
+    return 0;
+}
+
+/* Creates a file, then every metadata write on it (a writable place). */
+static int probe_create_meta(const char *path) {
+    int rc = probe_write(path, O_CREAT | O_TRUNC);
+    const char *ops[] = {"chmod", "chown", "utime", "setxattr"};
+    for (int i = 0; i < 4 && rc == 0; i++)
+        rc = probe_meta(ops[i], path);
+    unlink(path);
+    return rc;
 }
 
 static int probe_list(const char *path) {
@@ -269,7 +303,7 @@ static int run_probe(int argc, char **argv, const char *self) {
          * use it (tcgetattr) and write to it through a fresh open of /dev/tty. */
         struct termios t;
         int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
-        bool ok = tcgetpgrp(0) == getpgrp() && tcgetattr(0, &t) == 0 && fd >= 0 && write(fd, "", 0) == 0;
+        bool ok = tcgetpgrp(0) == getpgrp() && tcgetattr(0, &t) == 0 && fd >= 0 && write(fd, "\r", 1) == 1;
         if (fd >= 0)
             close(fd);
         return ok ? 0 : refused("foreground terminal");
@@ -280,6 +314,10 @@ static int run_probe(int argc, char **argv, const char *self) {
         return probe_write(p1, O_APPEND);
     if (!strcmp(a, "read"))
         return probe_read(p1);
+    if (!strcmp(a, "meta"))
+        return probe_meta(p1, p2);
+    if (!strcmp(a, "create-meta"))
+        return probe_create_meta(p1);
     if (!strcmp(a, "list"))
         return probe_list(p1);
     if (!strcmp(a, "mkdir"))
@@ -452,6 +490,7 @@ static void build_world(void) {
     path_in(p, sizeof p, W.out, "token"), write_file(p, "TOKEN\n");
     path_in(p, sizeof p, W.out, "outside.txt"), write_file(p, "outside\n");
     path_in(p, sizeof p, W.out, "linked.txt"), write_file(p, "linked\n");
+    path_in(p, sizeof p, W.ws, "meta.txt"), write_file(p, "inside\n");
     /* A symlink inside the workspace pointing outside. */
     char target[512], link[512];
     path_in(target, sizeof target, W.out, "outside.txt");
@@ -657,13 +696,31 @@ static const escape_case escape_cases[] = {
     {"TIOCSTI into the terminal is refused", {"tiocsti", "@PTY@"}, REFUSED, false, false, NULL, false},
     {"TIOCSTI with high bits set is refused", {"tiocsti-hi", "@PTY@"}, REFUSED, false, false, NULL, false},
     {"unshare(CLONE_NEWUSER) is refused", {"unshare"}, REFUSED, false, false, NULL, false},
+    /* Metadata writes outside: Landlock does not mediate them; the read-only
+     * mount tree does (EROFS), so only with namespaces. */
+    {"chmod of a file outside is refused", {"meta", "chmod", "@OUT@/outside.txt"}, REFUSED, true, false, NULL},
+    {"chown (to oneself) of a file outside is refused", {"meta", "chown", "@OUT@/outside.txt"}, REFUSED, true, false, NULL},
+    {"utimensat of a file outside is refused", {"meta", "utime", "@OUT@/outside.txt"}, REFUSED, true, false, NULL},
+    {"setxattr user.* of a file outside is refused", {"meta", "setxattr", "@OUT@/outside.txt"}, REFUSED, true, false, NULL},
+    {"chmod of .git/config (read-only bind inside the workspace) is refused", {"meta", "chmod", "@WS@/.git/config"}, REFUSED, true, false, NULL},
+    {"chmod in the workspace works", {"meta", "chmod", "@WS@/meta.txt"}, ALLOWED, false, false, NULL},
+    {"chown (to oneself) in the workspace works", {"meta", "chown", "@WS@/meta.txt"}, ALLOWED, false, false, NULL},
+    {"utimensat in the workspace works", {"meta", "utime", "@WS@/meta.txt"}, ALLOWED, false, false, NULL},
+    {"setxattr user.* in the workspace works", {"meta", "setxattr", "@WS@/meta.txt"}, ALLOWED, false, false, NULL},
+    {"create + chmod/chown/utime/setxattr in the second root works", {"create-meta", "@WS2@/meta2.txt"}, ALLOWED, false, false, NULL},
+    {"create + chmod/chown/utime/setxattr in /tmp works with namespaces (private), refused without", {"create-meta", "@TMPF@"}, ALLOWED, false, false, NULL, true},
+    {"create + chmod/chown/utime/setxattr in /dev/shm works with namespaces (private), refused without", {"create-meta", "@SHM@-meta"}, ALLOWED, false, false, NULL, true},
+    {"write to /dev/null works (a device on a read-only mount)", {"write", "/dev/null"}, ALLOWED, false, false, NULL},
+    {"read /proc/self/status works", {"read", "/proc/self/status"}, ALLOWED, false, false, NULL},
+    {"read /proc/sys/kernel/osrelease works", {"read", "/proc/sys/kernel/osrelease"}, ALLOWED, false, false, NULL},
+    {"read /sys/devices/system/cpu/online works", {"read", "/sys/devices/system/cpu/online"}, ALLOWED, false, false, NULL},
 };
 
 static const char *expand(const char *arg, char *buf, size_t len) {
     struct {
         const char *key;
         char value[300];
-    } vars[] = {{"@WS2@", ""}, {"@WS@", ""}, {"@OUT@", ""}, {"@TCP@", ""}, {"@UDP@", ""}, {"@PTY@", ""}, {"@SHM@", ""}, {"@TMP@", ""}};
+    } vars[] = {{"@WS2@", ""}, {"@WS@", ""}, {"@OUT@", ""}, {"@TCP@", ""}, {"@UDP@", ""}, {"@PTY@", ""}, {"@SHM@", ""}, {"@TMP@", ""}, {"@TMPF@", ""}};
     snprintf(vars[0].value, sizeof vars[0].value, "%s", W.ws2);
     snprintf(vars[1].value, sizeof vars[1].value, "%s", W.ws);
     snprintf(vars[2].value, sizeof vars[2].value, "%s", W.out);
@@ -672,6 +729,7 @@ static const char *expand(const char *arg, char *buf, size_t len) {
     snprintf(vars[5].value, sizeof vars[5].value, "%s", W.pty_slave);
     snprintf(vars[6].value, sizeof vars[6].value, "/dev/shm/rf-probe-%d", (int)getpid());
     snprintf(vars[7].value, sizeof vars[7].value, "/tmp/rf-probe-%d", (int)getpid());
+    snprintf(vars[8].value, sizeof vars[8].value, "/tmp/rf-meta-%d", (int)getpid());
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
         size_t k = strlen(vars[i].key);
         if (strncmp(arg, vars[i].key, k) == 0) {
@@ -976,12 +1034,92 @@ static void test_status(void) {
                   strstr(st.why[RF_G_PROTECTED], "sudo ringfence setup") != NULL,
               "protected: says it was forced and what restores it: %s", st.why[RF_G_PROTECTED]);
         CHECK(strstr(st.layers, "forced") != NULL, "layers show the forced mode: %s", st.layers);
+        CHECK(strncmp(st.gaps, "writes.metadata: ", 17) == 0 && strstr(st.gaps, "chmod") != NULL,
+              "without namespaces, the metadata facet of writes is declared a gap: '%s'", st.gaps);
+        /* The host /tmp is read-only (own TMPDIR) and socket(AF_UNIX) is refused in this
+         * mode, so neither is a gap: only metadata is. */
+        CHECK(strchr(st.gaps, '\n') == st.gaps + strlen(st.gaps) - 1,
+              "without namespaces, metadata is the only declared gap: '%s'", st.gaps);
+        size_t len = strlen(st.gaps);
+        CHECK(len > 0 && len < sizeof st.gaps - 1 && st.gaps[len - 1] == '\n', "the gaps fit, not truncated (%zu)",
+              len);
+    } else {
+        CHECK(st.gaps[0] == '\0', "with namespaces, no gap is declared: '%s'", st.gaps);
     }
     CHECK(strstr(st.layers, "landlock ABI") != NULL, "layers name Landlock: %s", st.layers);
     printf("status: %s\n%s", st.reason, st.layers);
 }
 
 static void test_terminal(bool no_userns);
+
+/* A host mount inside the workspace (a volume) stays writable: the writable
+ * root is made writable again with the mounts below it.  Root only: the
+ * volume is mounted in a private mount namespace of a forked child, so the
+ * host never sees it. */
+static void test_volume_in_workspace(void) {
+    if (geteuid() != 0)
+        return;
+    char vol[400], file[500];
+    path_in(vol, sizeof vol, W.ws, "volume");
+    mkdir_or_warn(vol);
+    path_in(file, sizeof file, vol, "v.txt");
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+            mount("tmpfs", vol, "tmpfs", 0, "mode=0777") < 0) {
+            fprintf(stderr, "setup: a tmpfs volume on %s: %s\n", vol, strerror(errno));
+            _exit(2);
+        }
+        void *state = NULL;
+        rf_error err = {0};
+        if (rf_backend_unelevated.prepare(&W.policy, &state, &err) < 0) {
+            fprintf(stderr, "prepare: %s\n", err.message);
+            _exit(2);
+        }
+        const char *args[] = {"create-meta", file, NULL};
+        int got = exit_of(run_sandboxed(state, args, -1));
+        rf_backend_unelevated.cleanup(state);
+        _exit(got == ALLOWED ? 0 : 1);
+    }
+    int st = 0;
+    waitpid(pid, &st, 0);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "a writable host mount inside the workspace keeps writes and "
+          "metadata writes (status %#x)", st);
+    rmdir(vol);
+}
+
+/* The read-only tree with a shared /tmp and a writable root nested inside
+ * another: both roots and the host's /tmp keep metadata writes, outside
+ * still refuses them. */
+static void test_read_only_tree_variants(void) {
+    char sub[400], sub_file[500], tmp_file[100], out_file[400];
+    path_in(sub, sizeof sub, W.ws, "nested-root");
+    mkdir_or_warn(sub);
+    path_in(sub_file, sizeof sub_file, sub, "n.txt");
+    snprintf(tmp_file, sizeof tmp_file, "/tmp/rf-meta-shared-%d", (int)getpid());
+    path_in(out_file, sizeof out_file, W.out, "outside.txt");
+    rf_policy pol = W.policy;
+    memset(&pol.writable_roots, 0, sizeof pol.writable_roots);
+    rf_list_add(&pol.writable_roots, W.ws, RF_SRC_DEFAULT);
+    rf_list_add(&pol.writable_roots, sub, RF_SRC_DEFAULT);
+    pol.tmp = RF_TMP_SHARED;
+    void *state = NULL;
+    rf_error err = {0};
+    CHECK(rf_backend_unelevated.prepare(&pol, &state, &err) == 0, "prepare (shared tmp, nested root): %s",
+          err.message);
+    if (state) {
+        const char *nested[] = {"create-meta", sub_file, NULL};
+        const char *tmp[] = {"create-meta", tmp_file, NULL};
+        const char *outside[] = {"meta", "chmod", out_file, NULL};
+        CHECK(exit_of(run_sandboxed(state, nested, -1)) == ALLOWED, "metadata writes in a nested writable root work");
+        CHECK(exit_of(run_sandboxed(state, tmp, -1)) == ALLOWED, "metadata writes in the shared /tmp work");
+        CHECK(exit_of(run_sandboxed(state, outside, -1)) == REFUSED, "chmod outside is refused with a shared /tmp");
+        rf_backend_unelevated.cleanup(state);
+    }
+    unlink(tmp_file);
+    rf_list_free(&pol.writable_roots);
+}
 
 static int suite(bool no_userns) {
     if (no_userns)
@@ -1016,6 +1154,8 @@ static int suite(bool no_userns) {
                   "the sandbox's temporary folder %s is gone after cleanup", W.own_tmp);
         }
         if (W.userns) {
+            test_read_only_tree_variants();
+            test_volume_in_workspace();
             test_placeholders_gone();
             test_shared_placeholders();
         }

@@ -185,6 +185,7 @@ static void test_records(void) {
     status.level[RF_G_WRITES] = RF_ENFORCED;
     status.level[RF_G_NETWORK] = RF_ADVISORY;
     status.level[RF_G_PROCESS_TREE] = RF_ABSENT;
+    snprintf(status.gaps, sizeof status.gaps, "writes.metadata: not covered\nnetwork.udp: neither\n");
     rf_audit_start start = {
         .run_id = "0123abcd",
         .backend = "unelevated",
@@ -244,6 +245,12 @@ static void test_records(void) {
         for (int i = 0; i < RF_G_COUNT; i++)
             CHECK_STR_EQ(str_of(g, rf_guarantee_name(i)), rf_level_name(status.level[i]),
                          "guarantee %s", rf_guarantee_name(i));
+        const cJSON *gaps = cJSON_GetObjectItemCaseSensitive(obj[0], "gaps");
+        CHECK(cJSON_IsArray(gaps) && cJSON_GetArraySize(gaps) == 2, "gaps: one item per line");
+        if (cJSON_IsArray(gaps) && cJSON_GetArraySize(gaps) == 2) {
+            CHECK_STR_EQ(cJSON_GetArrayItem(gaps, 0)->valuestring, "writes.metadata: not covered", "gap 0");
+            CHECK_STR_EQ(cJSON_GetArrayItem(gaps, 1)->valuestring, "network.udp: neither", "gap 1");
+        }
     }
     for (size_t i = 0; i < 2; i++) {
         const cJSON *o = obj[1 + i];
