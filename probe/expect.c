@@ -13,6 +13,8 @@ const char *rf_verdict_name(rf_verdict v) {
         return "broken";
     case RF_VERDICT_SKIPPED:
         return "skipped";
+    case RF_VERDICT_GAP:
+        return "declared-gap";
     }
     return "unknown";
 }

@@ -31,6 +31,7 @@ typedef enum rf_verdict {
     RF_VERDICT_MISMATCH,  /* the table claims more than the outcome shows */
     RF_VERDICT_BROKEN,    /* the probe itself failed */
     RF_VERDICT_SKIPPED,   /* cannot run here (needs root) */
+    RF_VERDICT_GAP,       /* allowed through a facet the backend declares a gap */
 } rf_verdict;
 
 const char *rf_verdict_name(rf_verdict v);

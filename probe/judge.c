@@ -1,5 +1,25 @@
 /* judge.c — verdicts of one matrix column against its guarantee table (matrix.h). */
+#include <stdio.h>
+#include <string.h>
+
 #include "probe/matrix.h"
+
+/* True when the backend's status declares `<guarantee>.<facet>:` as a gap. */
+static bool declares_gap(const rf_backend_status *st, const rf_probe *p) {
+    if (!p->facet)
+        return false;
+    char key[96];
+    snprintf(key, sizeof key, "%s.%s:", rf_guarantee_name(p->guarantee), p->facet);
+    for (const char *line = st->gaps; *line;) {
+        if (strncmp(line, key, strlen(key)) == 0)
+            return true;
+        const char *nl = strchr(line, '\n');
+        if (!nl)
+            break;
+        line = nl + 1;
+    }
+    return false;
+}
 
 void rf_matrix_judge(rf_matrix_column *col, size_t n_probes, bool baseline, bool as_root,
                      const rf_matrix_column *base) {
@@ -28,11 +48,18 @@ void rf_matrix_judge(rf_matrix_column *col, size_t n_probes, bool baseline, bool
         rf_level level = col->status.level[p->guarantee];
         c->expected = rf_probe_expect(level, p->kind).text;
         c->verdict = rf_probe_verdict(level, p->kind, c->line.outcome);
+        /* A facet the backend itself says it does not cover: allowed is the
+         * honest, expected result, reported as such rather than as a pass. */
+        if (c->verdict == RF_VERDICT_MISMATCH && c->line.outcome == RF_OUT_ALLOWED &&
+            declares_gap(&col->status, p)) {
+            c->verdict = RF_VERDICT_GAP;
+            c->expected = "allowed (declared gap)";
+        }
     }
 }
 
 void rf_matrix_count(rf_matrix *m) {
-    m->mismatches = m->broken = m->skipped = m->unclaimed = 0;
+    m->mismatches = m->broken = m->skipped = m->unclaimed = m->gaps = 0;
     for (size_t c = 0; c < m->n_columns; c++) {
         const rf_matrix_column *col = &m->columns[c];
         if (!col->status.available)
@@ -54,6 +81,9 @@ void rf_matrix_count(rf_matrix *m) {
                 break;
             case RF_VERDICT_UNCLAIMED:
                 m->unclaimed++;
+                break;
+            case RF_VERDICT_GAP:
+                m->gaps++;
                 break;
             case RF_VERDICT_OK:
                 break;

@@ -46,7 +46,7 @@ typedef struct rf_matrix {
     size_t n_columns;
     char kernel[256];
     bool as_root;
-    size_t mismatches, broken, skipped, unclaimed;
+    size_t mismatches, broken, skipped, unclaimed, gaps;
 } rf_matrix;
 
 /* Builds the world, runs every column, tears the world down.  Returns 0 when

@@ -35,12 +35,17 @@ static void cell_text(const rf_matrix_column *col, size_t i, char *buf, size_t l
     case RF_VERDICT_SKIPPED:
         snprintf(buf, len, "skipped %s", c->expected ? c->expected : "");
         break;
+    case RF_VERDICT_GAP:
+        snprintf(buf, len, "%s (declared gap)", o);
+        break;
     }
 }
 
 static void print_summary(const rf_matrix *m, FILE *out) {
-    fprintf(out, "%zu probes; %zu mismatches, %zu broken, %zu unclaimed blocks, %zu skipped\n",
-            m->n_probes, m->mismatches, m->broken, m->unclaimed, m->skipped);
+    fprintf(out,
+            "%zu probes; %zu mismatches, %zu broken, %zu unclaimed blocks, %zu declared gaps, "
+            "%zu skipped\n",
+            m->n_probes, m->mismatches, m->broken, m->unclaimed, m->gaps, m->skipped);
 }
 
 void rf_matrix_print_text(const rf_matrix *m, FILE *out) {
@@ -130,7 +135,8 @@ void rf_matrix_print_markdown(const rf_matrix *m, const char *command, FILE *out
                     m->columns[c].status.reason);
     fprintf(out, "\nblocked: the OS refused; advisory-blocked: a convention (proxy variables, "
                  "PATH stubs) stopped a tool that follows it; allowed: the escape worked; "
-                 "(unclaimed): stopped although the guarantee table does not claim it.\n\n");
+                 "(unclaimed): stopped although the guarantee table does not claim it; "
+                 "(declared gap): let through by a facet the backend's status lists under gaps.\n\n");
     print_summary(m, out);
 }
 
@@ -183,6 +189,7 @@ void rf_matrix_print_json(const rf_matrix *m, FILE *out) {
     cJSON_AddNumberToObject(s, "mismatches", (double)m->mismatches);
     cJSON_AddNumberToObject(s, "broken", (double)m->broken);
     cJSON_AddNumberToObject(s, "unclaimed", (double)m->unclaimed);
+    cJSON_AddNumberToObject(s, "declared_gaps", (double)m->gaps);
     cJSON_AddNumberToObject(s, "skipped", (double)m->skipped);
     char *text = cJSON_Print(root);
     if (text)

@@ -109,6 +109,10 @@ typedef struct rf_probe {
     unsigned flags;
     rf_probe_fn run;
     const char *description;
+    /* The facet of the guarantee it tests ("metadata"), or NULL.  A backend
+     * that declares `<guarantee>.<facet>` in its status gaps is expected to
+     * let it through (see judge.c). */
+    const char *facet;
 } rf_probe;
 
 /* Every probe, grouped by guarantee (probe_table.c). */

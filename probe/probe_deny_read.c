@@ -128,7 +128,7 @@ static void p_docker_sock(const rf_probe_world *w, rf_probe_result *r) {
 }
 
 /* clang-format off */
-#define P(id, flags, fn, desc) {id, RF_G_DENY_READ, RF_KIND_RAW, flags, fn, desc}
+#define P(id, flags, fn, desc) {id, RF_G_DENY_READ, RF_KIND_RAW, flags, fn, desc, NULL}
 
 const rf_probe rf_probes_deny_read[] = {
     P("deny_read.read_file", 0, p_read_file, "read the planted secret"),

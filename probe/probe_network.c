@@ -651,7 +651,7 @@ static void p_ssh_absolute(const rf_probe_world *w, rf_probe_result *r) {
 }
 
 /* clang-format off */
-#define P(id, kind, flags, fn, desc) {id, RF_G_NETWORK, kind, flags, fn, desc}
+#define P(id, kind, flags, fn, desc) {id, RF_G_NETWORK, kind, flags, fn, desc, NULL}
 
 const rf_probe rf_probes_network[] = {
     P("network.tcp_connect", RF_KIND_RAW, 0, p_tcp_connect, "TCP connect to a loopback listener outside"),

@@ -279,7 +279,7 @@ static void p_capabilities(const rf_probe_world *w, rf_probe_result *r) {
 }
 
 /* clang-format off */
-#define P(id, flags, fn, desc) {id, RF_G_PROCESS_TREE, RF_KIND_RAW, flags, fn, desc}
+#define P(id, flags, fn, desc) {id, RF_G_PROCESS_TREE, RF_KIND_RAW, flags, fn, desc, NULL}
 
 const rf_probe rf_probes_process[] = {
     P("process.signal", 0, p_signal, "signal a process outside"),

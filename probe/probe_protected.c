@@ -242,7 +242,7 @@ static void p_agents_create(const rf_probe_world *w, rf_probe_result *r) {
 }
 
 /* clang-format off */
-#define P(id, fn, desc) {id, RF_G_PROTECTED, RF_KIND_RAW, 0, fn, desc}
+#define P(id, fn, desc) {id, RF_G_PROTECTED, RF_KIND_RAW, 0, fn, desc, NULL}
 
 const rf_probe rf_probes_protected[] = {
     P("protected.git_config", p_git_config, "write .git/config"),

@@ -447,7 +447,8 @@ static void p_shm_host(const rf_probe_world *w, rf_probe_result *r) {
 }
 
 /* clang-format off */
-#define P(id, kind, flags, fn, desc) {id, RF_G_WRITES, kind, flags, fn, desc}
+#define P(id, kind, flags, fn, desc) {id, RF_G_WRITES, kind, flags, fn, desc, NULL}
+#define PF(id, kind, flags, fn, desc, facet) {id, RF_G_WRITES, kind, flags, fn, desc, facet}
 
 const rf_probe rf_probes_writes[] = {
     P("writes.inside", RF_KIND_CONTROL, 0, p_inside, "create a file in the workspace"),
@@ -466,10 +467,10 @@ const rf_probe rf_probes_writes[] = {
     P("writes.outside_mkfifo", RF_KIND_RAW, 0, p_outside_mkfifo, "make a fifo outside"),
     P("writes.outside_symlink", RF_KIND_RAW, 0, p_outside_symlink, "plant a symlink outside"),
     P("writes.outside_socket", RF_KIND_RAW, 0, p_outside_socket, "bind a unix socket outside"),
-    P("writes.outside_chmod", RF_KIND_RAW, 0, p_outside_chmod, "chmod a file outside"),
-    P("writes.outside_chown", RF_KIND_RAW, 0, p_outside_chown, "chown a file outside (to its owner)"),
-    P("writes.outside_utime", RF_KIND_RAW, 0, p_outside_utime, "set the times of a file outside"),
-    P("writes.outside_xattr", RF_KIND_RAW, 0, p_outside_xattr, "set an xattr on a file outside"),
+    PF("writes.outside_chmod", RF_KIND_RAW, 0, p_outside_chmod, "chmod a file outside", "metadata"),
+    PF("writes.outside_chown", RF_KIND_RAW, 0, p_outside_chown, "chown a file outside (to its owner)", "metadata"),
+    PF("writes.outside_utime", RF_KIND_RAW, 0, p_outside_utime, "set the times of a file outside", "metadata"),
+    PF("writes.outside_xattr", RF_KIND_RAW, 0, p_outside_xattr, "set an xattr on a file outside", "metadata"),
     P("writes.symlink_out", RF_KIND_RAW, 0, p_symlink_out, "write through a workspace symlink that points outside"),
     P("writes.symlink_flip", RF_KIND_RAW, 0, p_symlink_flip, "write while a symlink flips inside/outside 400 times"),
     P("writes.hardlink_in", RF_KIND_RAW, 0, p_hardlink_in, "hard-link an outside file into the workspace and write it"),

@@ -1,6 +1,7 @@
 /* judge_test — verdicts of matrix columns: the baseline demands `allowed`,
  * other columns follow their guarantee table, root-only probes are skipped
  * for a plain user, and the totals count what fails the run. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,9 +10,9 @@
 
 /* Three probes stand for the kinds: a control, a raw escape, a tool. */
 static const rf_probe probes[] = {
-    {"writes.inside", RF_G_WRITES, RF_KIND_CONTROL, 0, NULL, "control"},
-    {"network.raw_socket", RF_G_NETWORK, RF_KIND_RAW, RF_PROBE_NEEDS_ROOT, NULL, "raw, root"},
-    {"network.curl_proxy", RF_G_NETWORK, RF_KIND_CONVENTIONAL, 0, NULL, "conventional"},
+    {"writes.inside", RF_G_WRITES, RF_KIND_CONTROL, 0, NULL, "control", NULL},
+    {"network.raw_socket", RF_G_NETWORK, RF_KIND_RAW, RF_PROBE_NEEDS_ROOT, NULL, "raw, root", NULL},
+    {"network.curl_proxy", RF_G_NETWORK, RF_KIND_CONVENTIONAL, 0, NULL, "conventional", NULL},
 };
 #define N 3
 
@@ -110,5 +111,43 @@ int main(void) {
     CHECK(m.broken == 1 && m.mismatches == 0, "a column that did not run counts once as broken");
     free(cols[0].cells);
     free(cols[1].cells);
+
+    /* Declared gaps: a probe of a facet the backend lists under gaps is
+     * expected through; the same outcome without the declaration, or of
+     * another facet, is still a mismatch. */
+    static const rf_probe meta = {"writes.outside_chmod", RF_G_WRITES, RF_KIND_RAW, 0, NULL, "chmod",
+                                  "metadata"};
+    static const struct {
+        const char *reason;
+        const char *gaps;
+        rf_probe_outcome got;
+        rf_verdict want;
+    } gap_cases[] = {
+        {"declared facet, allowed: a declared gap", "writes.metadata: no mount namespace\n", A,
+         RF_VERDICT_GAP},
+        {"declared facet on a later line", "network.x: y\nwrites.metadata: z\n", A, RF_VERDICT_GAP},
+        {"declared facet but blocked: fine", "writes.metadata: z\n", B, RF_VERDICT_OK},
+        {"no declaration: a mismatch", "", A, RF_VERDICT_MISMATCH},
+        {"another guarantee's facet does not excuse it", "network.metadata: z\n", A,
+         RF_VERDICT_MISMATCH},
+        {"a prefix of the facet does not excuse it", "writes.meta: z\n", A, RF_VERDICT_MISMATCH},
+    };
+    for (size_t k = 0; k < sizeof gap_cases / sizeof gap_cases[0]; k++) {
+        rf_matrix_cell cell;
+        memset(&cell, 0, sizeof cell);
+        cell.line.probe = &meta;
+        cell.line.seen = true;
+        cell.line.outcome = gap_cases[k].got;
+        rf_matrix_column gcol;
+        memset(&gcol, 0, sizeof gcol);
+        gcol.cells = &cell;
+        gcol.ran = true;
+        gcol.status.available = true;
+        gcol.status.level[RF_G_WRITES] = RF_ENFORCED;
+        snprintf(gcol.status.gaps, sizeof gcol.status.gaps, "%s", gap_cases[k].gaps);
+        rf_matrix_judge(&gcol, 1, false, true, NULL);
+        CHECK(cell.verdict == gap_cases[k].want, "%s: got %s, want %s", gap_cases[k].reason,
+              rf_verdict_name(cell.verdict), rf_verdict_name(gap_cases[k].want));
+    }
     return check_summary("judge");
 }
