@@ -48,6 +48,7 @@ typedef struct bench_ctx {
 typedef struct bench_sample {
     double ms;        /* wall time from launch to reaped */
     long rss_kib;     /* peak RSS of the launcher's process tree (wait4), -1: n/a */
+    double cpu_ms;    /* user + system time of the reaped tree, -1: n/a */
     int exit_code;    /* exit status, 128+N for signal N, -1 when the launcher failed */
 } bench_sample;
 

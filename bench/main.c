@@ -28,7 +28,7 @@ static const char usage[] =
     "  --only        launcher ids to measure besides `bare` (default: all)\n"
     "  --n N         spawn iterations after warm-up (default 200, quick 20)\n"
     "  --scale-n N   per-command runs per workspace size (default 50, quick 10)\n"
-    "  --reps N      workload repetitions (default 3, quick 1)\n"
+    "  --reps N      workload repetitions (default 4, quick 1)\n"
     "  --scratch DIR where generated trees go (default bench/scratch.XXXXXX)\n"
     "  --ringfence P the ringfence CLI (default: bazel-bin/ringfence beside this binary)\n"
     "  --keep        leave the scratch folder\n";
@@ -71,6 +71,16 @@ static int locate(bench_ctx *ctx, const char *ringfence_opt) {
         if (access(cand, X_OK) == 0 && !realpath(cand, ctx->ringfence_cli))
             ctx->ringfence_cli[0] = '\0';
     }
+    /* The library looks for its data (denybin/stubs) beside the executable;
+     * this driver is not the CLI, so point it at the CLI's folder. */
+    if (ctx->ringfence_cli[0] && !getenv("RINGFENCE_LIBDIR")) {
+        char dir[4096];
+        bench_fmt(dir, sizeof dir, "%s", ctx->ringfence_cli);
+        if (setenv("RINGFENCE_LIBDIR", dirname(dir), 0) < 0) {
+            fprintf(stderr, "bench: setenv RINGFENCE_LIBDIR: %s\n", strerror(errno));
+            return -1;
+        }
+    }
     return 0;
 }
 
@@ -109,7 +119,7 @@ int main(int argc, char **argv) {
     ctx.spawn_n = n_opt > 0 ? n_opt : ctx.quick ? 20 : 200;
     ctx.spawn_warmup = ctx.quick ? 3 : 10;
     ctx.scale_n = scale_n_opt > 0 ? scale_n_opt : ctx.quick ? 10 : 50;
-    ctx.workload_reps = reps_opt > 0 ? reps_opt : ctx.quick ? 1 : 3;
+    ctx.workload_reps = reps_opt > 0 ? reps_opt : ctx.quick ? 1 : 4;
     if (locate(&ctx, ringfence_opt) < 0)
         return 1;
     /* A peer that dies must not take the driver with it through SIGPIPE. */

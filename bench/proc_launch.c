@@ -96,6 +96,8 @@ int bench_exec_timed(char *const *argv, const char *cwd, const char *const *env_
         return -e;
     out->ms = (t1 - t0) * 1e3;
     out->rss_kib = ru.ru_maxrss;
+    out->cpu_ms = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+                  (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
     out->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     return 0;
 }

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -87,6 +88,11 @@ static int lib_open(session *s, char *why, size_t why_len) {
     return 0;
 }
 
+static double cpu_ms_of(const struct rusage *ru) {
+    return (double)(ru->ru_utime.tv_sec + ru->ru_stime.tv_sec) * 1e3 +
+           (double)(ru->ru_utime.tv_usec + ru->ru_stime.tv_usec) / 1e3;
+}
+
 static int lib_run(session *s, char *const *argv, int err_fd, bench_sample *out) {
     int fd = err_fd >= 0 ? err_fd : s->ctx->devnull_fd;
     rf_run_request req = {
@@ -102,9 +108,15 @@ static int lib_run(session *s, char *const *argv, int err_fd, bench_sample *out)
     rf_run_result res;
     rf_error err;
     memset(&err, 0, sizeof err);
+    struct rusage before, after;
+    getrusage(RUSAGE_CHILDREN, &before);
     double t0 = bench_now();
     int rc = rf_sandbox_run(s->sb, &req, &res, &err);
     double t1 = bench_now();
+    getrusage(RUSAGE_CHILDREN, &after);
+    /* The library reaps its children in this process: their CPU time is the
+     * growth of RUSAGE_CHILDREN across the run. */
+    out->cpu_ms = cpu_ms_of(&after) - cpu_ms_of(&before);
     if (rc < 0) {
         if (err_fd >= 0)
             dprintf(err_fd, "rf_sandbox_run: %s\n", err.message);
@@ -245,6 +257,7 @@ static int node_run(session *s, char *const *argv, bench_sample *out) {
         return -EPROTO;
     out->ms = (t1 - t0) * 1e3;
     out->rss_kib = -1;
+    out->cpu_ms = -1; /* the node helper's children are not ours to account */
     out->exit_code = code;
     return 0;
 }
