@@ -4,9 +4,11 @@
  * git status and git diff on a generated repository, and a file-heavy
  * program (create, stat, read, delete 20,000 files).
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bench/bench.h"
 
@@ -24,6 +26,21 @@ static bool in_workload(const launcher *l) {
         if (strcmp(l->id, ids[i]) == 0)
             return true;
     return false;
+}
+
+/* The last non-empty line of a log (the error a failing run printed). */
+static void last_line(const char *path, char *out, size_t len) {
+    out[0] = '\0';
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return;
+    char line[512];
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = '\0';
+        if (line[0])
+            bench_fmt(out, len, "%s", line);
+    }
+    fclose(f);
 }
 
 typedef struct workload {
@@ -61,10 +78,19 @@ static void run_workload(bench_ctx *ctx, launcher *ls, const size_t *idx, size_t
                 continue;
             if (w->reset[0] && bench_exec_quiet(ctx, w->reset, w->ws) < 0)
                 bench_log("workload %s: reset failed", w->id);
+            /* The command's output goes to a log, so a failure can say why. */
+            char log[4300];
+            bench_fmt(log, sizeof log, "%s/wl-%s-%s.log", ctx->scratch, w->id, ls[idx[j]].id);
+            int log_fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
             bench_sample smp;
-            if (session_run(ss[j], w->argv, -1, &smp) < 0 || smp.exit_code != 0) {
+            smp.exit_code = -1;
+            int rc = session_run(ss[j], w->argv, log_fd, &smp);
+            if (log_fd >= 0)
+                close(log_fd);
+            if (rc < 0 || smp.exit_code != 0) {
                 fails[j]++;
                 last_exit[j] = smp.exit_code;
+                last_line(log, why[j], sizeof why[j]);
                 continue;
             }
             cpu[j][count[j]] = smp.cpu_ms;
@@ -95,8 +121,9 @@ static void run_workload(bench_ctx *ctx, launcher *ls, const size_t *idx, size_t
         if (!ss[j]) {
             cJSON_AddStringToObject(e, "skipped", why[j]);
         } else if (count[j] == 0) {
-            char text[128];
-            bench_fmt(text, sizeof text, "every run failed (last exit %d)", last_exit[j]);
+            char text[700];
+            bench_fmt(text, sizeof text, "every run failed (last exit %d: %s)", last_exit[j],
+                      why[j][0] ? why[j] : "no message");
             cJSON_AddStringToObject(e, "skipped", text);
         } else {
             bench_summary s = bench_summarize(ms[j], count[j]);

@@ -125,6 +125,8 @@ static int lib_run(session *s, char *const *argv, int err_fd, bench_sample *out)
         out->rss_kib = -1;
         return 0;
     }
+    if (res.exec_failed && err_fd >= 0)
+        dprintf(err_fd, "rf_sandbox_run: cannot run %s: %s\n", argv[0], strerror(res.exec_errno));
     out->ms = (t1 - t0) * 1e3;
     out->rss_kib = -1; /* in-process: see the CLI row for the launcher's RSS */
     out->exit_code = res.exit_code;
