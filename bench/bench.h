@@ -106,6 +106,9 @@ session *session_open(const bench_ctx *ctx, const launcher *l, const char *ws, d
  * (or /dev/null when < 0).  Returns 0 when the run could be timed. */
 int session_run(session *s, char *const *argv, int err_fd, bench_sample *out);
 long session_helper_rss_kib(session *s); /* node helper's peak RSS, -1 when n/a */
+/* Exec launchers: peak RSS of the launcher tree for argv, measured through
+ * the static rss_probe (no fork copy of this driver); -1 when n/a. */
+long session_probe_rss_kib(session *s, char *const *argv);
 void session_close(session *s);
 
 /* proc_launch.c: fork + exec + wait4 of argv with cwd, extra env, stdio.

@@ -178,13 +178,24 @@ cJSON *phase_spawn(bench_ctx *ctx, launcher *ls, size_t n) {
             cJSON_AddNumberToObject(o, "overhead_ms", s.median - bare_median);
             cJSON_AddNumberToObject(o, "ratio_to_bare",
                                     bare_median > 0 ? s.median / bare_median : 0);
+            long in_loop = bench_median_long(r->rss, r->count);
+            long probed = -1;
+            /* The peak through rss_probe, the largest of a few runs. */
+            for (int k = 0; k < 5 && ls[i].kind == LAUNCH_EXEC; k++) {
+                long v = session_probe_rss_kib(r->s, cmd);
+                if (v > probed)
+                    probed = v;
+            }
             long rss = ls[i].rss_in_process ? session_helper_rss_kib(r->s)
-                                            : bench_median_long(r->rss, r->count);
+                       : probed >= 0        ? probed
+                                            : in_loop;
             cJSON_AddNumberToObject(o, "peak_rss_kib", (double)rss);
+            cJSON_AddNumberToObject(o, "peak_rss_kib_in_loop", (double)in_loop);
             cJSON_AddStringToObject(o, "rss_of",
                                     ls[i].kind == LAUNCH_LIB ? "n/a: runs inside the caller"
                                     : ls[i].rss_in_process ? "the node process (srt helper)"
-                                                           : "launcher tree (wait4)");
+                                    : probed >= 0 ? "launcher tree, through rss_probe (max of 5)"
+                                                  : "launcher tree (wait4 in the timed loop)");
             cJSON_AddNumberToObject(o, "open_ms", r->open_ms);
             cJSON *c = cJSON_AddObjectToObject(o, "confinement");
             cJSON_AddBoolToObject(c, "write_outside_refused", r->confinement & 1);

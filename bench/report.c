@@ -75,9 +75,10 @@ static void md_spawn(FILE *f, const cJSON *spawn) {
                 cJSON_IsTrue(obj(c, "write_git_refused")) ? "refused" : "allowed");
     }
     fprintf(f, "\nPeak RSS is wait4's ru_maxrss of the launcher's process tree (the launcher, "
-               "its helpers and `/bin/true`; the `bare` row is the floor of that figure). "
-               "Library rows run inside the caller: see their CLI row. For the srt library, "
-               "it is the node process's own peak.\n\n");
+               "its helpers and `/bin/true`), measured through the tiny static `rss_probe` so "
+               "that the driver's own pages are not counted; the `bare` row is `/bin/true` "
+               "alone. Library rows run inside the caller: see their CLI row. For the srt "
+               "library, it is the node process's own peak.\n\n");
 }
 
 static void plot_spawn(const bench_ctx *ctx, const cJSON *spawn) {

@@ -277,9 +277,12 @@ long session_helper_rss_kib(session *s) {
 
 /* ---- exec -------------------------------------------------------------- */
 
-static int exec_run(session *s, char *const *cmd, int err_fd, bench_sample *out) {
-    char *argv[BENCH_MAX_ARGS * 2];
+/* Expands the launcher's template for `cmd` into argv (NULL-terminated),
+ * after `prefix` when not NULL. */
+static void exec_argv(session *s, const char *prefix, char *const *cmd, char **argv) {
     size_t k = 0;
+    if (prefix)
+        argv[k++] = (char *)prefix;
     for (size_t i = 0; s->l->tmpl[i] && k < BENCH_MAX_ARGS * 2 - 1; i++) {
         const char *t = s->l->tmpl[i];
         if (strcmp(t, "{CMD}") == 0) {
@@ -298,7 +301,43 @@ static int exec_run(session *s, char *const *cmd, int err_fd, bench_sample *out)
         }
     }
     argv[k] = NULL;
+}
+
+static int exec_run(session *s, char *const *cmd, int err_fd, bench_sample *out) {
+    char *argv[BENCH_MAX_ARGS * 2 + 1];
+    exec_argv(s, NULL, cmd, argv);
     return bench_exec_timed(argv, s->ws, s->l->env_add, err_fd, err_fd, out);
+}
+
+long session_probe_rss_kib(session *s, char *const *cmd) {
+    if (s->l->kind != LAUNCH_EXEC)
+        return -1;
+    char probe[4200];
+    bench_fmt(probe, sizeof probe, "%s/rss_probe", s->ctx->exe_dir);
+    if (access(probe, X_OK) != 0)
+        return -1;
+    char *argv[BENCH_MAX_ARGS * 2 + 1];
+    exec_argv(s, probe, cmd, argv);
+    char path[] = "/tmp/rf-bench-rss.XXXXXX";
+    int fd = mkostemp(path, O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    unlink(path);
+    bench_sample smp;
+    long kib = -1;
+    int code = -1;
+    char buf[64];
+    if (bench_exec_timed(argv, s->ws, s->l->env_add, fd, s->ctx->devnull_fd, &smp) == 0 &&
+        lseek(fd, 0, SEEK_SET) == 0) {
+        ssize_t n = read(fd, buf, sizeof buf - 1);
+        if (n > 0) {
+            buf[n] = '\0';
+            if (sscanf(buf, "%ld %d", &kib, &code) != 2 || code != 0)
+                kib = -1;
+        }
+    }
+    close(fd);
+    return kib;
 }
 
 /* ---- session ----------------------------------------------------------- */
