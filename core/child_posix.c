@@ -249,7 +249,7 @@ static int for_each_child(int parent, void (*fn)(int pid, void *ctx), void *ctx)
     while ((t = readdir(tasks)) != NULL) {
         if (t->d_name[0] == '.')
             continue;
-        char path[128];
+        char path[320]; /* "/proc/%d/task/" + a 255-byte d_name fits */
         snprintf(path, sizeof path, "/proc/%d/task/%s/children", parent, t->d_name);
         FILE *f = fopen(path, "re");
         if (!f)

@@ -72,7 +72,9 @@ expect_contains "$out" "network" "the refusal names the missing guarantee"
 
 # --- signals are forwarded ---------------------------------------------------------
 for sig in TERM INT HUP; do
-  run_none -- sh -c "trap 'exit 42' $sig; echo ready > '$T/ready.$sig'; while :; do sleep 0.05; done" &
+  # Started directly (not through the run_none function) so $! is ringfence
+  # itself, not a subshell that would take the signal instead.
+  "$RF" run --backend none --workspace "$WS" -- sh -c "trap 'exit 42' $sig; echo ready > '$T/ready.$sig'; while :; do sleep 0.05; done" &
   pid=$!
   for _ in $(seq 100); do [ -s "$T/ready.$sig" ] && break; sleep 0.05; done
   kill -s "$sig" "$pid"
