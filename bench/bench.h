@@ -115,6 +115,11 @@ void session_close(session *s);
  * Returns 0 and fills `out` when the child was reaped. */
 int bench_exec_timed(char *const *argv, const char *cwd, const char *const *env_add,
                      int out_fd, int err_fd, bench_sample *out);
+/* ringfence's library makes this process a child subreaper, so processes that
+ * outlive any launcher (bwrap's PID-namespace init, for one) are re-parented
+ * here.  Reaping them before each run keeps their CPU time out of the next
+ * library run's RUSAGE_CHILDREN window. */
+void bench_reap_orphans(void);
 /* Runs argv bare (setup steps, not timed); 0 when it exited 0. */
 int bench_exec_quiet(const bench_ctx *ctx, char *const *argv, const char *cwd);
 /* First line of a command's stdout (versions); "" on failure. */

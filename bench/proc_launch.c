@@ -102,6 +102,12 @@ int bench_exec_timed(char *const *argv, const char *cwd, const char *const *env_
     return 0;
 }
 
+void bench_reap_orphans(void) {
+    /* Only exited children: the node helpers that are alive stay. */
+    while (waitpid(-1, NULL, WNOHANG) > 0) {
+    }
+}
+
 int bench_exec_quiet(const bench_ctx *ctx, char *const *argv, const char *cwd) {
     bench_sample s;
     int rc = bench_exec_timed(argv, cwd, NULL, ctx->devnull_fd, ctx->devnull_fd, &s);

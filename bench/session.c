@@ -373,6 +373,7 @@ session *session_open(const bench_ctx *ctx, const launcher *l, const char *ws, d
 }
 
 int session_run(session *s, char *const *argv, int err_fd, bench_sample *out) {
+    bench_reap_orphans();
     switch (s->l->kind) {
     case LAUNCH_LIB:
         return lib_run(s, argv, err_fd, out);
