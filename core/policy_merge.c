@@ -175,11 +175,13 @@ static int merge_protected(const rf_merge_input *in, rf_policy *out) {
 }
 
 static int merge_deny_read(const rf_merge_input *in, rf_policy *out) {
-    int rc;
-    /* Only the managed policy may replace the default secrets. */
+    /* A union of the managed list, the default secrets and the user's list:
+     * nothing can make the secrets readable again, not even the admin by
+     * omission (an admin who lists one more secret keeps the defaults). */
+    int rc = 0;
     if (in->managed && in->managed->has_deny_read)
         rc = add_all(&out->deny_read, &in->managed->deny_read, RF_SRC_MANAGED);
-    else
+    if (rc == 0)
         rc = add_all(&out->deny_read, in->default_deny_read, RF_SRC_DEFAULT);
     if (rc == 0)
         rc = add_all(&out->deny_read, &in->user->deny_read, RF_SRC_USER);

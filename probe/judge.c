@@ -6,11 +6,18 @@ void rf_matrix_judge(rf_matrix_column *col, size_t n_probes, bool baseline, bool
     for (size_t i = 0; col->cells && i < n_probes; i++) {
         rf_matrix_cell *c = &col->cells[i];
         const rf_probe *p = c->line.probe;
-        /* Probes that need root cannot run unconfined as a plain user. */
+        /* Probes that need root cannot run unconfined as a plain user; the
+         * baseline's line decides for every column. */
         const rf_probe_line *b = base && base->cells ? &base->cells[i].line : &c->line;
         if (!as_root && (p->flags & RF_PROBE_NEEDS_ROOT) && b->outcome != RF_OUT_ALLOWED) {
             c->verdict = RF_VERDICT_SKIPPED;
             c->expected = "(needs root)";
+            continue;
+        }
+        /* A tool the probe runs is not installed on this machine. */
+        if (b->outcome == RF_OUT_ERROR && b->err == RF_PROBE_ENOTOOL) {
+            c->verdict = RF_VERDICT_SKIPPED;
+            c->expected = "(tool not installed)";
             continue;
         }
         if (baseline) {

@@ -33,7 +33,7 @@ static void cell_text(const rf_matrix_column *col, size_t i, char *buf, size_t l
         snprintf(buf, len, "BROKEN: %s", o);
         break;
     case RF_VERDICT_SKIPPED:
-        snprintf(buf, len, "skipped (needs root)");
+        snprintf(buf, len, "skipped %s", c->expected ? c->expected : "");
         break;
     }
 }

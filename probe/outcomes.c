@@ -89,6 +89,8 @@ static void sleep_ms(int ms) {
 
 static void check_tmp(rf_probe_line *line, const char *tmp_path, const char *nonce) {
     char buf[256] = "";
+    if (!nonce[0])
+        return; /* no nonce to look for: leave the probe's own word */
     long n = rf_probe_read_file(tmp_path, buf, sizeof buf);
     if (n >= 0 && strstr(buf, nonce)) {
         snprintf(line->detail, sizeof line->detail, "the write reached the host's %s", tmp_path);
@@ -97,7 +99,7 @@ static void check_tmp(rf_probe_line *line, const char *tmp_path, const char *non
     line->outcome = RF_OUT_BLOCKED;
     line->err = 0;
     snprintf(line->detail, sizeof line->detail,
-             "the write stayed inside the sandbox (a private /tmp): %s is not on the host",
+             "the write stayed inside the sandbox (a private folder): %s is not on the host",
              tmp_path);
 }
 
@@ -152,8 +154,12 @@ void rf_probe_post_check(rf_probe_line *line, const char *tmp_path, const char *
                          const char *nonce) {
     if (!(line->probe->flags & RF_PROBE_POST_CHECK) || line->outcome != RF_OUT_ALLOWED)
         return;
+    char shm[1100];
     if (strcmp(line->probe->id, "writes.tmp_host") == 0)
         check_tmp(line, tmp_path, nonce);
+    else if (strcmp(line->probe->id, "writes.shm_host") == 0 &&
+             rf_probe_shm_path(tmp_path, shm, sizeof shm))
+        check_tmp(line, shm, nonce);
     else if (strcmp(line->probe->id, "process.daemon") == 0)
         check_daemon(line, lock_path);
 }

@@ -29,6 +29,7 @@ int rf_probe_lines_parse(rf_probe_line *lines, size_t count, const char *output,
  * that reported `allowed` is settled here.
  *   writes.tmp_host  allowed only when the marker reached the host's /tmp
  *                    (else the write stayed in a private /tmp: blocked)
+ *   writes.shm_host  the same for /dev/shm
  *   process.daemon   allowed when the daemon still holds the world's lock a
  *                    moment after the run; the survivor (found by the lock,
  *                    only that pid) is then killed

@@ -20,6 +20,7 @@
 #ifndef RF_PROBE_H
 #define RF_PROBE_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -34,6 +35,11 @@ typedef enum rf_probe_outcome {
 
 const char *rf_probe_outcome_name(rf_probe_outcome o); /* "allowed", ... */
 int rf_probe_outcome_from_name(const char *name);      /* -1 when unknown */
+
+/* The errno of an `error` that means "a tool this probe runs (curl, git,
+ * ssh) is not installed": a property of the machine, not a broken probe, so
+ * the matrix skips the probe instead of failing the run. */
+#define RF_PROBE_ENOTOOL ENOPKG
 
 /* How a probe relates to the guarantee it tests. */
 typedef enum rf_probe_kind {
@@ -153,6 +159,9 @@ int rf_probe_run_tool(char *const argv[], char *out, size_t out_len, int timeout
 /* open_by_handle_at(h) on the filesystem of w->root; returns an fd or -errno.
  * Needs CAP_DAC_READ_SEARCH; it reaches the inode without its path. */
 int rf_probe_open_handle(const rf_probe_world *w, const rf_probe_handle *h, int flags);
+
+/* The /dev/shm twin of the /tmp marker: /dev/shm/<basename of tmp_path>. */
+bool rf_probe_shm_path(const char *tmp_path, char *buf, size_t len);
 
 /* Reads a whole small file into buf; returns bytes read or -errno. */
 long rf_probe_read_file(const char *path, char *buf, size_t len);

@@ -549,7 +549,7 @@ static void tool_failed(const rf_probe_world *w, rf_probe_result *r, const char 
 
 static void curl_probe(const rf_probe_world *w, bool no_proxy, rf_probe_result *r) {
     if (!w->curl[0] || access(w->curl, X_OK) < 0)
-        return rf_probe_error(r, ENOENT, "curl not installed");
+        return rf_probe_error(r, RF_PROBE_ENOTOOL, "curl not installed");
     char url[256], out[8192];
     snprintf(url, sizeof url, "http://127.0.0.1:%d/curl-%s", w->tcp_port, w->nonce);
     char *argv_proxy[] = {(char *)w->curl, "-sS", "-v", "--max-time", "5", url, NULL};
@@ -568,7 +568,7 @@ static void p_curl_noproxy(const rf_probe_world *w, rf_probe_result *r) { curl_p
 
 static void p_git_http(const rf_probe_world *w, rf_probe_result *r) {
     if (!w->git[0] || access(w->git, X_OK) < 0)
-        return rf_probe_error(r, ENOENT, "git not installed");
+        return rf_probe_error(r, RF_PROBE_ENOTOOL, "git not installed");
     char url[256], token[128], out[8192];
     snprintf(token, sizeof token, "git-%s-%d", w->nonce, (int)getpid());
     snprintf(url, sizeof url, "http://127.0.0.1:%d/%s/repo.git", w->tcp_port, token);
@@ -613,13 +613,13 @@ static void ssh_probe(const rf_probe_world *w, const char *ssh, rf_probe_result 
 static void p_ssh_path(const rf_probe_world *w, rf_probe_result *r) {
     char ssh[PATHBUF];
     if (!find_on_path("ssh", ssh, sizeof ssh))
-        return rf_probe_error(r, ENOENT, "ssh not installed (not on PATH)");
+        return rf_probe_error(r, RF_PROBE_ENOTOOL, "ssh not installed (not on PATH)");
     ssh_probe(w, ssh, r);
 }
 
 static void p_ssh_absolute(const rf_probe_world *w, rf_probe_result *r) {
     if (!w->ssh[0] || access(w->ssh, X_OK) < 0)
-        return rf_probe_error(r, ENOENT, "ssh not installed");
+        return rf_probe_error(r, RF_PROBE_ENOTOOL, "ssh not installed");
     ssh_probe(w, w->ssh, r);
 }
 

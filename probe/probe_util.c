@@ -126,6 +126,12 @@ int rf_probe_open_handle(const rf_probe_world *w, const rf_probe_handle *h, int 
     return fd < 0 ? -e : fd;
 }
 
+bool rf_probe_shm_path(const char *tmp_path, char *buf, size_t len) {
+    const char *base = strrchr(tmp_path, '/');
+    int n = snprintf(buf, len, "/dev/shm/%s", base ? base + 1 : tmp_path);
+    return n > 0 && (size_t)n < len;
+}
+
 long rf_probe_read_file(const char *path, char *buf, size_t len) {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)

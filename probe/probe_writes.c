@@ -414,17 +414,29 @@ static void p_open_by_handle(const rf_probe_world *w, rf_probe_result *r) {
     rf_probe_allowed(r, "wrote %s through open_by_handle_at", path);
 }
 
-/* Write the host's /tmp.  With tmp private the write may succeed inside the
- * sandbox: the matrix checks afterwards whether the file reached the host. */
-static void p_tmp_host(const rf_probe_world *w, rf_probe_result *r) {
+/* Write a marker to `path` in a shared temporary folder.  With tmp private
+ * the write may succeed inside the sandbox: the matrix checks afterwards
+ * whether the file reached the host. */
+static void write_shared_tmp(const rf_probe_world *w, const char *path, rf_probe_result *r) {
     char marker[128];
     snprintf(marker, sizeof marker, "rfprobe-tmp-%s\n", w->nonce);
-    int rc = write_with(w->tmp_path, O_CREAT | O_TRUNC, marker);
+    int rc = write_with(path, O_CREAT | O_TRUNC, marker);
     if (rc < 0)
-        return rf_probe_failed(r, -rc, "write in /tmp");
-    if (!file_contains(w->tmp_path, marker))
-        return rf_probe_error(r, 0, "wrote %s but it lacks the marker", w->tmp_path);
-    rf_probe_allowed(r, "wrote %s", w->tmp_path);
+        return rf_probe_failed(r, -rc, "write a shared temporary folder");
+    if (!file_contains(path, marker))
+        return rf_probe_error(r, 0, "wrote %s but it lacks the marker", path);
+    rf_probe_allowed(r, "wrote %s", path);
+}
+
+static void p_tmp_host(const rf_probe_world *w, rf_probe_result *r) {
+    write_shared_tmp(w, w->tmp_path, r);
+}
+
+static void p_shm_host(const rf_probe_world *w, rf_probe_result *r) {
+    char path[PATHBUF];
+    if (!rf_probe_shm_path(w->tmp_path, path, sizeof path))
+        return rf_probe_error(r, ENAMETOOLONG, "path too long");
+    write_shared_tmp(w, path, r);
 }
 
 /* clang-format off */
@@ -458,6 +470,7 @@ const rf_probe rf_probes_writes[] = {
     P("writes.rename_in", RF_KIND_RAW, 0, p_rename_in, "move an outside file into the workspace"),
     P("writes.open_by_handle", RF_KIND_RAW, RF_PROBE_NEEDS_ROOT, p_open_by_handle, "write an outside file by file handle (open_by_handle_at)"),
     P("writes.tmp_host", RF_KIND_RAW, RF_PROBE_POST_CHECK, p_tmp_host, "write a file that reaches the host's /tmp"),
+    P("writes.shm_host", RF_KIND_RAW, RF_PROBE_POST_CHECK, p_shm_host, "write a file that reaches the host's /dev/shm"),
 };
 const size_t rf_probes_writes_count = sizeof rf_probes_writes / sizeof rf_probes_writes[0];
 /* clang-format on */

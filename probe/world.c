@@ -20,6 +20,7 @@
 #include <cjson/cJSON.h>
 
 #include "core/error.h"
+#include "probe/probe.h"
 #include "probe/world_internal.h"
 #include "probe/world_layout.h"
 
@@ -165,7 +166,9 @@ int rf_world_reset(rf_world *w, rf_error *err) {
     for (size_t i = 0; i < sizeof reset_roots / sizeof reset_roots[0]; i++)
         if ((rc = remove_rel(w, reset_roots[i], err)) < 0)
             return rc;
-    if ((rc = remove_tree(w->tmp_path, err)) < 0)
+    char shm[256];
+    if ((rc = remove_tree(w->tmp_path, err)) < 0 ||
+        (rf_probe_shm_path(w->tmp_path, shm, sizeof shm) && (rc = remove_tree(shm, err)) < 0))
         return rc;
     for (size_t i = 0; i < sizeof fixture_dirs / sizeof fixture_dirs[0]; i++)
         if ((rc = mkdir_rel(w, fixture_dirs[i], err)) < 0)
@@ -405,8 +408,11 @@ void rf_world_destroy(rf_world *w) {
         close(w->target.fd);
     rf_world_sockets_close(&w->sockets);
     rf_error ignored = {0};
+    char shm[256];
     if (w->tmp_path[0])
         remove_tree(w->tmp_path, &ignored);
+    if (w->tmp_path[0] && rf_probe_shm_path(w->tmp_path, shm, sizeof shm))
+        remove_tree(shm, &ignored);
     if (w->agent_sock[0])
         remove_tree(w->agent_sock, &ignored);
     if (w->root[0])

@@ -233,7 +233,8 @@ static seen judge(const demo_world *w, size_t i, const char *output, int hits) {
     }
 }
 
-static int run_step(rf_sandbox *sb, const demo_step *step, char *output, size_t outsz) {
+static int run_step(rf_sandbox *sb, const demo_world *w, const demo_step *step, char *output,
+                    size_t outsz) {
     char path[] = "/tmp/ringfence-demo-out-XXXXXX";
     int fd = mkostemp(path, O_CLOEXEC);
     if (fd < 0)
@@ -243,6 +244,7 @@ static int run_step(rf_sandbox *sb, const demo_step *step, char *output, size_t 
     char *argv[] = {"/bin/sh", "-c", (char *)step->script, NULL};
     rf_run_request req = {
         .argv = argv,
+        .cwd = w->ws, /* an agent works in its workspace; ours may be hidden by a private /tmp */
         .timeout_seconds = 20,
         .stdin_fd = devnull,
         .stdout_fd = fd,
@@ -305,12 +307,15 @@ static int run_session(demo_world *w, const char *backend) {
     for (size_t i = 0; i < n; i++) {
         char output[4096];
         drain_hits(w->hits_fd);
-        if (run_step(sb, &steps[i], output, sizeof output) < 0)
+        if (run_step(sb, w, &steps[i], output, sizeof output) < 0)
             goto out;
         usleep(20000); /* let the listener record a connection that did happen */
         seen s = judge(w, i, output, drain_hits(w->hits_fd));
         rf_guarantee g = steps[i].guarantee;
-        const char *how = s == SEEN_ADVISORY ? "advisory (denybin stub on PATH)" : st.why[g];
+        /* A stub that answers first is the advisory layer; the enforced layer
+         * underneath would have refused the connection anyway. */
+        const char *how = s == SEEN_ADVISORY ? "the denybin ssh stub answered first (advisory layer)"
+                                             : st.why[g];
         printf("%-42s %-20s %s: %s — %s\n", steps[i].action, seen_name(s), rf_guarantee_name(g),
                rf_level_name(st.level[g]), how);
     }

@@ -29,64 +29,34 @@ typedef struct judge_case {
 #define V RF_OUT_ADVISORY_BLOCKED
 #define E RF_OUT_ERROR
 
+/* clang-format off */
 static const judge_case cases[] = {
-    {"baseline: everything allowed is fine",
-     true,
-     true,
-     RF_ABSENT,
-     {A, A, A},
-     {A, A, A},
-     {RF_VERDICT_OK, RF_VERDICT_OK, RF_VERDICT_OK}},
-    {"baseline: a blocked or failing probe is broken",
-     true,
-     true,
-     RF_ABSENT,
-     {B, E, V},
-     {B, E, V},
-     {RF_VERDICT_BROKEN, RF_VERDICT_BROKEN, RF_VERDICT_BROKEN}},
-    {"baseline as a plain user: the root-only probe is skipped",
-     true,
-     false,
-     RF_ABSENT,
-     {A, B, A},
-     {A, B, A},
-     {RF_VERDICT_OK, RF_VERDICT_SKIPPED, RF_VERDICT_OK}},
-    {"enforced network: raw blocked, tool stopped by the shim",
-     false,
-     true,
-     RF_ENFORCED,
-     {A, A, A},
-     {A, B, V},
-     {RF_VERDICT_OK, RF_VERDICT_OK, RF_VERDICT_OK}},
-    {"enforced network that leaks",
-     false,
-     true,
-     RF_ENFORCED,
-     {A, A, A},
-     {A, A, A},
-     {RF_VERDICT_OK, RF_VERDICT_MISMATCH, RF_VERDICT_MISMATCH}},
-    {"advisory network: the raw escape gets through, the tool is stopped",
-     false,
-     true,
-     RF_ADVISORY,
-     {A, A, A},
-     {A, A, V},
-     {RF_VERDICT_OK, RF_VERDICT_OK, RF_VERDICT_OK}},
-    {"absent network but blocked: unclaimed; a blocked control is a mismatch",
-     false,
-     true,
-     RF_ABSENT,
-     {A, A, A},
-     {B, B, A},
-     {RF_VERDICT_MISMATCH, RF_VERDICT_UNCLAIMED, RF_VERDICT_OK}},
-    {"plain user: the root-only probe is skipped in every column",
-     false,
-     false,
-     RF_ENFORCED,
-     {A, B, A},
-     {A, B, B},
-     {RF_VERDICT_OK, RF_VERDICT_SKIPPED, RF_VERDICT_OK}},
+    {"baseline: everything allowed is fine", true, true, RF_ABSENT,
+     {A, A, A}, {A, A, A}, {RF_VERDICT_OK, RF_VERDICT_OK, RF_VERDICT_OK}},
+    {"baseline: a blocked or failing probe is broken", true, true, RF_ABSENT,
+     {B, E, V}, {B, E, V}, {RF_VERDICT_BROKEN, RF_VERDICT_BROKEN, RF_VERDICT_BROKEN}},
+    {"baseline as a plain user: the root-only probe is skipped", true, false, RF_ABSENT,
+     {A, B, A}, {A, B, A}, {RF_VERDICT_OK, RF_VERDICT_SKIPPED, RF_VERDICT_OK}},
+    {"enforced network: raw blocked, tool stopped by the shim", false, true, RF_ENFORCED,
+     {A, A, A}, {A, B, V}, {RF_VERDICT_OK, RF_VERDICT_OK, RF_VERDICT_OK}},
+    {"enforced network that leaks", false, true, RF_ENFORCED,
+     {A, A, A}, {A, A, A}, {RF_VERDICT_OK, RF_VERDICT_MISMATCH, RF_VERDICT_MISMATCH}},
+    {"advisory network: the raw escape gets through, the tool is stopped", false, true, RF_ADVISORY,
+     {A, A, A}, {A, A, V}, {RF_VERDICT_OK, RF_VERDICT_OK, RF_VERDICT_OK}},
+    {"absent network but blocked: unclaimed; a blocked control is a mismatch", false, true, RF_ABSENT,
+     {A, A, A}, {B, B, A}, {RF_VERDICT_MISMATCH, RF_VERDICT_UNCLAIMED, RF_VERDICT_OK}},
+    {"plain user: the root-only probe is skipped in every column", false, false, RF_ENFORCED,
+     {A, B, A}, {A, B, B}, {RF_VERDICT_OK, RF_VERDICT_SKIPPED, RF_VERDICT_OK}},
+    {"a missing tool (ENOTOOL in the baseline) skips the probe, not the run", true, true, RF_ABSENT,
+     {A, A, E}, {A, A, E}, {RF_VERDICT_OK, RF_VERDICT_OK, RF_VERDICT_SKIPPED}},
+    {"a missing tool (ENOTOOL) skips it under the backend too", false, true, RF_ENFORCED,
+     {A, A, E}, {A, B, E}, {RF_VERDICT_OK, RF_VERDICT_OK, RF_VERDICT_SKIPPED}},
+    {"an error that is not a missing tool is still broken", true, true, RF_ABSENT,
+     {A, A, E}, {A, A, E}, {RF_VERDICT_OK, RF_VERDICT_OK, RF_VERDICT_BROKEN}},
 };
+/* clang-format on */
+
+static int error_errno; /* the errno of `error` lines in the next fill() */
 
 static void fill(rf_matrix_column *col, const rf_probe_outcome *outcomes) {
     col->cells = calloc(N, sizeof *col->cells);
@@ -96,6 +66,7 @@ static void fill(rf_matrix_column *col, const rf_probe_outcome *outcomes) {
         col->cells[i].line.probe = &probes[i];
         col->cells[i].line.seen = true;
         col->cells[i].line.outcome = outcomes[i];
+        col->cells[i].line.err = outcomes[i] == RF_OUT_ERROR ? error_errno : 0;
     }
 }
 
@@ -105,6 +76,7 @@ int main(void) {
         rf_matrix_column base, col;
         memset(&base, 0, sizeof base);
         memset(&col, 0, sizeof col);
+        error_errno = strstr(c->reason, "ENOTOOL") ? RF_PROBE_ENOTOOL : EIO;
         fill(&base, c->base);
         fill(&col, c->got);
         col.status.level[RF_G_NETWORK] = c->network;
@@ -121,6 +93,7 @@ int main(void) {
     /* Totals: mismatches and broken runs fail; unavailable columns do not count. */
     rf_matrix_column cols[3];
     memset(cols, 0, sizeof cols);
+    error_errno = EIO;
     fill(&cols[0], (rf_probe_outcome[]){A, A, A});
     fill(&cols[1], (rf_probe_outcome[]){A, A, E});
     cols[1].status.level[RF_G_NETWORK] = RF_ENFORCED;

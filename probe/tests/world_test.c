@@ -71,7 +71,10 @@ int main(void) {
 
     rf_world_destroy(world);
     CHECK(!exists(root), "the world folder is gone");
-    CHECK(!exists(w.agent_sock) && !exists(w.tmp_path), "the /tmp markers are gone");
+    char shm[256];
+    CHECK(rf_probe_shm_path(w.tmp_path, shm, sizeof shm), "the /dev/shm marker's path");
+    CHECK(!exists(w.agent_sock) && !exists(w.tmp_path) && !exists(shm),
+          "the /tmp and /dev/shm markers are gone");
     CHECK(kill(w.target_pid, 0) < 0 && errno == ESRCH, "the target process is gone");
     CHECK(tcp_connect(w.tcp_port) == -ECONNREFUSED, "the listener is gone");
 
