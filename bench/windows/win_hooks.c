@@ -6,6 +6,8 @@
  * CreateProcessW for `bare`, timing with QueryPerformanceCounter and reading
  * PeakWorkingSetSize (GetProcessMemoryInfo) of the launcher; for ACL apply,
  * call the elevated backend's plan and apply steps on the workspace.
+ * backends/windows/bench_win.c (`ringfence-win bench`) already times the ACL
+ * grant (first and again) and the restricted-token spawn: wrap those here.
  */
 #include <errno.h>
 #include <stdio.h>
