@@ -230,7 +230,12 @@ int rf_wait_pid(int pid, rf_outcome *out, rf_error *err) {
     return 0;
 }
 
+/* Whether every child of this process belongs to a command (see
+ * rf_kill_descendants): only after rf_become_subreaper. */
+static bool children_are_ours;
+
 int rf_become_subreaper(rf_error *err) {
+    children_are_ours = true;
     if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
         return rf_fail_errno(err, errno, "becoming the child subreaper (prctl PR_SET_CHILD_SUBREAPER)");
     return 0;
@@ -302,6 +307,18 @@ void rf_kill_descendants(int pgid, int keep_pid) {
     if (pgid > 1)
         kill(-pgid, SIGSTOP);
     struct tree_walk stop = {SIGSTOP, 0};
+    if (!children_are_ours) {
+        /* An embedding program's other children are not ours to end: only
+         * the command's own subtree. */
+        if (keep_pid > 0)
+            signal_subtree(keep_pid, &stop);
+        if (pgid > 1)
+            kill(-pgid, SIGKILL);
+        struct tree_walk killw = {SIGKILL, 0};
+        if (keep_pid > 0)
+            signal_subtree(keep_pid, &killw);
+        return;
+    }
     for_each_child(getpid(), signal_subtree, &stop);
     if (pgid > 1)
         kill(-pgid, SIGKILL);

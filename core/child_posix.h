@@ -47,8 +47,9 @@ __attribute__((noreturn)) void rf_child_abort(int report_fd, int errnum);
 /* Blocking waitpid for `pid`, translated into an outcome. */
 int rf_wait_pid(int pid, rf_outcome *out, rf_error *err);
 
-/* Ends every descendant of the calling process (which must be a child
- * subreaper, see rf_become_subreaper) and the process group `pgid`: freezes
+/* Ends the process group `pgid` and the subtree of `keep_pid` — and, when the
+ * calling process is the child subreaper (rf_become_subreaper), every child
+ * of ours, which then includes the command's re-parented orphans.  Freezes
  * them with SIGSTOP so none can fork, then SIGKILLs them.  Does not reap
  * `keep_pid` (the core reaps the command itself through the backend's wait). */
 void rf_kill_descendants(int pgid, int keep_pid);

@@ -135,6 +135,13 @@ typedef struct rf_run_request {
     int stdin_fd, stdout_fd, stderr_fd; /* -1: inherit */
     bool no_audit;            /* skip the audit log (benchmarks of the bare path) */
     const char *audit_path;   /* NULL: $XDG_STATE_HOME/ringfence/audit.jsonl */
+    /* Make the calling process the child subreaper and reap the command's
+     * orphans, so grandchildren that escape the process group (setsid, double
+     * fork) are still ended on timeout.  Only for programs that start no other
+     * children of their own (the CLI): an embedder's own children would be
+     * reaped too.  Without it, the timeout ends the command's process group
+     * and the subtree it still has. */
+    bool adopt_orphans;
 } rf_run_request;
 
 typedef struct rf_run_result {

@@ -352,7 +352,8 @@ static const int forwarded_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 
 /* Waits for the child to end while forwarding signals and enforcing the
  * timeout.  Returns true when the timeout fired. */
-static bool supervise(rf_sandbox *sb, rf_child *child, int sigfd, int tty_fd, double timeout_s) {
+static bool supervise(rf_sandbox *sb, rf_child *child, int sigfd, int tty_fd, double timeout_s,
+                      bool adopting) {
     double deadline = timeout_s > 0 ? now_ms() + timeout_s * 1e3 : 0;
     pid_t pgid = child->signal_pid < 0 ? -child->signal_pid : 0;
     for (;;) {
@@ -379,7 +380,8 @@ static bool supervise(rf_sandbox *sb, rf_child *child, int sigfd, int tty_fd, do
         struct signalfd_siginfo si;
         while (read(sigfd, &si, sizeof si) == (ssize_t)sizeof si) {
             if (si.ssi_signo == SIGCHLD) {
-                reap_orphans(child->pid);
+                if (adopting)
+                    reap_orphans(child->pid);
                 continue;
             }
             kill(child->signal_pid, (int)si.ssi_signo);
@@ -474,7 +476,7 @@ int rf_sandbox_run(rf_sandbox *sb, const rf_run_request *req, rf_run_result *res
     }
 
     static bool subreaper_done;
-    if (!subreaper_done) {
+    if (req->adopt_orphans && !subreaper_done) {
         if ((rc = rf_become_subreaper(err)) < 0)
             return rc;
         subreaper_done = true;
@@ -491,7 +493,7 @@ int rf_sandbox_run(rf_sandbox *sb, const rf_run_request *req, rf_run_result *res
     bool timed_out = false;
     rf_outcome outcome = {0};
     if (rc == 0) {
-        timed_out = supervise(sb, &child, sigfd, tty_fd, req->timeout_seconds);
+        timed_out = supervise(sb, &child, sigfd, tty_fd, req->timeout_seconds, req->adopt_orphans);
         rc = sb->backend->wait(sb->state, &child, &outcome, err);
     } else if (child.pid > 0) {
         /* Started but failed during setup: end and reap it, keep the first error. */
@@ -499,7 +501,8 @@ int rf_sandbox_run(rf_sandbox *sb, const rf_run_request *req, rf_run_result *res
         sb->backend->kill_tree(sb->state, &child);
         sb->backend->wait(sb->state, &child, &outcome, &ignored);
     }
-    reap_orphans(-1);
+    if (subreaper_done)
+        reap_orphans(-1);
     reclaim_tty(tty_fd);
     close(sigfd);
     sigprocmask(SIG_SETMASK, &old_mask, NULL);

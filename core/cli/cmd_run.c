@@ -85,6 +85,9 @@ int rf_cmd_run(int argc, char **argv) {
         .stdin_fd = -1,
         .stdout_fd = -1,
         .stderr_fd = -1,
+        /* `ringfence run` starts nothing else: every orphan it adopts is the
+         * command's, so a timeout can end escaped grandchildren too. */
+        .adopt_orphans = true,
     };
     rf_run_result res;
     if (rf_sandbox_run(sb, &req, &res, &err) < 0) {
