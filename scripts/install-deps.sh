@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   # build
   bazel-bootstrap bazel-rules-java gcc libc6-dev pkg-config
-  libcjson-dev libseccomp-dev libacl1-dev libnftables-dev libcap-dev libssl-dev
+  libcjson-dev libseccomp-dev libacl1-dev libnftables-dev libcap-dev nettle-dev
   # fuzzing (libFuzzer ships with clang's runtime)
   clang libclang-rt-14-dev
   # tests: a terminal (script), process tools, JSON checks, the probes' tools
