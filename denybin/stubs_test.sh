@@ -54,7 +54,7 @@ for name in "${names[@]}"; do
     for stdin_kind in zero pipe null; do
         start=$(now_ms)
         case $stdin_kind in
-        zero) timeout 5 "$stub" -p 22 user@example.com 'rm -rf /' </dev/zero >"$tmp/out" 2>"$tmp/err" ;;
+        zero) timeout 5 "$stub" -p 22 user@127.0.0.1 'echo remote-command' </dev/zero >"$tmp/out" 2>"$tmp/err" ;;
         pipe)
             # A writer that holds the pipe open and never writes.
             sleep 5 >"$tmp/fifo" &
