@@ -10,7 +10,7 @@ packages=(
   # fuzzing (libFuzzer ships with clang's runtime)
   clang libclang-rt-14-dev
   # tests: a terminal (script), process tools, JSON checks, the probes' tools
-  util-linux procps jq git curl bash coreutils iproute2 acl
+  util-linux procps jq git curl bash coreutils iproute2 acl openssh-client
   # Windows side: cross-compiler and Wine for the process-plumbing tests
   gcc-mingw-w64-x86-64 wine wine64
 )
