@@ -55,7 +55,14 @@ int rf_nft_table_text(const char *table, unsigned offline_uid, const unsigned *p
     /* Packets of every other uid leave the chain at once; then the offline
      * user's loopback connections to a proxy; everything else it sends is
      * rejected: TCP with a reset, the rest (UDP, ICMP, ...) with ICMP
-     * administratively prohibited, so tools fail fast instead of hanging. */
+     * administratively prohibited, so tools fail fast instead of hanging.
+     * The reset that `reject` makes for a SYN is sent back over loopback
+     * carrying the offline user's socket (measured on Linux 6.18): without
+     * the `oif "lo" tcp flags rst accept` rule the chain rejects that reset
+     * too, and connect() hangs until its timeout instead of failing with
+     * ECONNREFUSED.  Letting the offline user's resets reach loopback opens
+     * nothing: it cannot craft packets (no CAP_NET_RAW), and a reset carries
+     * no data. */
     int w = snprintf(out, out_len,
                      "table inet %s {\n"
                      "\tcomment \"%s\"\n"
@@ -63,6 +70,7 @@ int rf_nft_table_text(const char *table, unsigned offline_uid, const unsigned *p
                      "\t\ttype filter hook output priority filter; policy accept;\n"
                      "\t\tmeta skuid != %u accept\n"
                      "%s"
+                     "\t\toif \"lo\" tcp flags rst accept\n"
                      "\t\tmeta l4proto tcp reject with tcp reset\n"
                      "\t\treject with icmpx admin-prohibited\n"
                      "\t}\n"
