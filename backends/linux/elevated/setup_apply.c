@@ -10,6 +10,7 @@
  * and the runner refuses an incomplete record.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <grp.h>
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "backends/linux/elevated/setup_fs.h"
@@ -71,6 +73,25 @@ int rf_setup_expected_unit(const rf_setup_config *cfg, char *out, size_t len, rf
     return rf_setup_unit_text(exec_start, out, len, err);
 }
 
+/* One setup, uninstall or restore at a time: two running at once would race
+ * on the user database and could record one uid for both users.  The lock is
+ * on the record's folder and ends with the process, also when it is killed. */
+static int lock_record_dir(const rf_setup_config *cfg, bool create, int *fd, rf_error *err) {
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", cfg->record_path);
+    *strrchr(dir, '/') = '\0';
+    int rc = create ? rf_setup_mkdirs(dir, 0755, err) : 0;
+    if (rc < 0)
+        return rc;
+    *fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (*fd < 0)
+        return rf_fail_errno(err, errno, "opening folder %s", dir);
+    while (flock(*fd, LOCK_EX) < 0)
+        if (errno != EINTR)
+            return rf_fail_errno(err, errno, "locking folder %s", dir);
+    return 0;
+}
+
 static int fail(const rf_error *err) {
     fprintf(stderr, "ringfence-setup: %s\n", err->message);
     return 1;
@@ -109,11 +130,7 @@ static int start_record(const rf_setup_config *cfg, const rf_setup_options *opts
         memcpy(rec->proxy_ports, old.proxy_ports, sizeof rec->proxy_ports);
         rec->n_proxy_ports = old.n_proxy_ports;
     }
-    char dir[PATH_MAX];
-    snprintf(dir, sizeof dir, "%s", cfg->record_path);
-    *strrchr(dir, '/') = '\0';
-    rc = rf_setup_mkdirs(dir, 0755, err);
-    return rc < 0 ? rc : save(cfg, rec, err);
+    return save(cfg, rec, err);
 }
 
 static int step_membership(const rf_setup_config *cfg, const rf_setup_options *opts,
@@ -215,7 +232,9 @@ int rf_setup_do_setup(const rf_setup_config *cfg, const rf_setup_options *opts) 
     rf_setup_record rec;
     uid_t uid;
     gid_t gid;
-    if (rf_setup_test_netns_guard(cfg, &err) < 0 || start_record(cfg, opts, &rec, &err) < 0)
+    int lock_fd = -1; /* held until exit */
+    if (rf_setup_test_netns_guard(cfg, &err) < 0 ||
+        lock_record_dir(cfg, true, &lock_fd, &err) < 0 || start_record(cfg, opts, &rec, &err) < 0)
         return fail(&err);
     rf_setup_test_step_done(cfg, RF_STEP_RECORD_INTENT);
 
@@ -268,7 +287,10 @@ int rf_setup_do_setup(const rf_setup_config *cfg, const rf_setup_options *opts) 
 int rf_setup_do_uninstall(const rf_setup_config *cfg) {
     rf_error err = {0};
     rf_setup_record rec;
-    int rc = rf_setup_record_load_progress(cfg->record_path, &rec, &err);
+    int lock_fd = -1; /* held until exit */
+    int rc = lock_record_dir(cfg, false, &lock_fd, &err);
+    if (rc == 0)
+        rc = rf_setup_record_load_progress(cfg->record_path, &rec, &err);
     if (rc == -ENOENT) {
         printf("uninstall: %s does not exist: ringfence setup left nothing to remove\n",
                cfg->record_path);
@@ -321,7 +343,10 @@ int rf_setup_do_restore_firewall(const rf_setup_config *cfg) {
     rf_setup_record rec;
     char want[TABLE_TEXT_MAX], digest[65];
     char *have = NULL;
+    int lock_fd = -1; /* held until exit */
     int rc = rf_setup_test_netns_guard(cfg, &err);
+    if (rc == 0)
+        rc = lock_record_dir(cfg, false, &lock_fd, &err);
     if (rc == 0)
         rc = rf_setup_record_load(cfg->record_path, true, &rec, &err);
     if (rc == 0)
