@@ -75,7 +75,10 @@ int rf_setup_expected_unit(const rf_setup_config *cfg, char *out, size_t len, rf
 
 /* One setup, uninstall or restore at a time: two running at once would race
  * on the user database and could record one uid for both users.  The lock is
- * on the record's folder and ends with the process, also when it is killed. */
+ * on the record's folder and ends with the process, also when it is killed.
+ * Deliberately without O_CLOEXEC: the shadow tools inherit the descriptor and
+ * so hold the lock until they finish, even when setup is killed under them
+ * (else a re-run races the orphaned useradd: "user ... already exists"). */
 static int lock_record_dir(const rf_setup_config *cfg, bool create, int *fd, rf_error *err) {
     char dir[PATH_MAX];
     snprintf(dir, sizeof dir, "%s", cfg->record_path);
@@ -83,7 +86,7 @@ static int lock_record_dir(const rf_setup_config *cfg, bool create, int *fd, rf_
     int rc = create ? rf_setup_mkdirs(dir, 0755, err) : 0;
     if (rc < 0)
         return rc;
-    *fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    *fd = open(dir, O_RDONLY | O_DIRECTORY);
     if (*fd < 0)
         return rf_fail_errno(err, errno, "opening folder %s", dir);
     while (flock(*fd, LOCK_EX) < 0)
@@ -308,12 +311,10 @@ int rf_setup_do_uninstall(const rf_setup_config *cfg) {
     rec.incomplete = true;
     if (rf_setup_test_netns_guard(cfg, &err) < 0 || save(cfg, &rec, &err) < 0)
         return fail(&err);
-    if (unlink(rec.runner_path) < 0 && errno != ENOENT)
-        return fail((rf_fail_errno(&err, errno, "removing %s", rec.runner_path), &err));
-    if (rf_setup_unit_remove(rec.restore_unit, cfg->wants_dir, &err) < 0)
+    if (rf_setup_remove_file(rec.runner_path, &err) < 0 ||
+        rf_setup_unit_remove(rec.restore_unit, cfg->wants_dir, &err) < 0 ||
+        rf_setup_remove_file(program, &err) < 0)
         return fail(&err);
-    if (unlink(program) < 0 && errno != ENOENT)
-        return fail((rf_fail_errno(&err, errno, "removing %s", program), &err));
     if (rf_nft_table_delete(rec.table, &err) < 0)
         return fail(&err);
     const rf_setup_principal *users[] = {&rec.offline, &rec.online};
@@ -324,8 +325,8 @@ int rf_setup_do_uninstall(const rf_setup_config *cfg) {
         rf_setup_rmdir_if_empty(cfg->home_base, &err) < 0 ||
         rf_setup_rmdir_if_empty(cfg->libexec_dir, &err) < 0)
         return fail(&err);
-    if (unlink(cfg->record_path) < 0 && errno != ENOENT)
-        return fail((rf_fail_errno(&err, errno, "removing %s", cfg->record_path), &err));
+    if (rf_setup_remove_file(cfg->record_path, &err) < 0)
+        return fail(&err);
     snprintf(dir, sizeof dir, "%s", cfg->record_path);
     *strrchr(dir, '/') = '\0';
     if (rf_setup_rmdir_if_empty(dir, &err) < 0)

@@ -39,6 +39,17 @@ int rf_setup_mkdirs(const char *path, mode_t mode, rf_error *err) {
     return 0;
 }
 
+int rf_setup_remove_file(const char *path, rf_error *err) {
+    char tmp[PATH_MAX];
+    if ((size_t)snprintf(tmp, sizeof tmp, "%s" RF_SETUP_TMP_SUFFIX, path) >= sizeof tmp)
+        return rf_fail(err, -ENAMETOOLONG, "path %s is too long", path);
+    if (unlink(tmp) < 0 && errno != ENOENT)
+        return rf_fail_errno(err, errno, "removing %s", tmp);
+    if (unlink(path) < 0 && errno != ENOENT)
+        return rf_fail_errno(err, errno, "removing %s", path);
+    return 0;
+}
+
 int rf_setup_rmdir_if_empty(const char *path, rf_error *err) {
     if (rmdir(path) == 0 || errno == ENOENT || errno == ENOTEMPTY || errno == EEXIST)
         return 0;
@@ -160,9 +171,10 @@ static int write_all(int fd, const char *buf, size_t len) {
 int rf_setup_write_file(const char *path, const char *data, size_t len, gid_t gid, mode_t mode,
                         rf_error *err) {
     char tmp[PATH_MAX];
-    if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid()) >= sizeof tmp)
+    if ((size_t)snprintf(tmp, sizeof tmp, "%s" RF_SETUP_TMP_SUFFIX, path) >= sizeof tmp)
         return rf_fail(err, -ENAMETOOLONG, "path %s is too long", path);
-    unlink(tmp); /* left over by an interrupted run of the same pid */
+    if (unlink(tmp) < 0 && errno != ENOENT) /* left by a setup killed mid-write */
+        return rf_fail_errno(err, errno, "removing the stale %s", tmp);
     /* Created 0600 and only then given its owner and mode: the file is never
      * setuid while its contents are incomplete or owned by the wrong group. */
     int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);

@@ -358,8 +358,12 @@ int rf_setup_record_save(const char *path, const rf_setup_record *rec, rf_error 
         return rf_fail_errno(err, ENOMEM, "building setup record %s", path);
     char tmp[PATH_MAX];
     int rc = 0;
-    if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid()) >= sizeof tmp)
+    /* A fixed name: one writer at a time (ringfence-setup locks the folder),
+     * and a file left by a writer killed mid-way is replaced, not piled up. */
+    if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp)
         rc = rf_fail(err, -ENAMETOOLONG, "setup record path %s is too long", path);
+    if (rc == 0 && unlink(tmp) < 0 && errno != ENOENT)
+        rc = rf_fail_errno(err, errno, "removing the stale %s", tmp);
     int fd = rc == 0 ? open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644) : -1;
     if (rc == 0 && fd < 0)
         rc = rf_fail_errno(err, errno, "creating %s", tmp);

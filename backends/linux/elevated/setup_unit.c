@@ -85,9 +85,10 @@ int rf_setup_unit_install(const char *unit_path, const char *wants_dir, const ch
         rc = rf_setup_unit_link_path(unit_path, wants_dir, link, sizeof link, err);
     if (rc == 0 && !link_points_to(link, unit_path)) {
         /* Made beside and renamed over: a stale link never lingers half-made. */
-        if (snprintf(tmp, sizeof tmp, "%s.tmp-%ld", link, (long)getpid()) >= (int)sizeof tmp)
+        if (snprintf(tmp, sizeof tmp, "%s" RF_SETUP_TMP_SUFFIX, link) >= (int)sizeof tmp)
             return rf_fail(err, -ENAMETOOLONG, "link path %s is too long", link);
-        unlink(tmp);
+        if (unlink(tmp) < 0 && errno != ENOENT)
+            return rf_fail_errno(err, errno, "removing the stale %s", tmp);
         if (symlink(unit_path, tmp) < 0)
             rc = rf_fail_errno(err, errno, "creating link %s", tmp);
         else if (rename(tmp, link) < 0)
@@ -103,10 +104,10 @@ int rf_setup_unit_install(const char *unit_path, const char *wants_dir, const ch
 int rf_setup_unit_remove(const char *unit_path, const char *wants_dir, rf_error *err) {
     char link[PATH_MAX];
     int rc = rf_setup_unit_link_path(unit_path, wants_dir, link, sizeof link, err);
-    if (rc == 0 && unlink(link) < 0 && errno != ENOENT)
-        rc = rf_fail_errno(err, errno, "removing link %s", link);
-    if (rc == 0 && unlink(unit_path) < 0 && errno != ENOENT)
-        rc = rf_fail_errno(err, errno, "removing unit %s", unit_path);
+    if (rc == 0)
+        rc = rf_setup_remove_file(link, err);
+    if (rc == 0)
+        rc = rf_setup_remove_file(unit_path, err);
     if (rc == 0)
         rc = rf_setup_rmdir_if_empty(wants_dir, err);
     if (rc == 0)
