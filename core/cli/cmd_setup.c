@@ -45,6 +45,9 @@ static int exec_setup(const char *verb, int argc, char **argv) {
                      "root (sudo ringfence %s)", verb, verb);
         return 1;
     }
+    /* Root runs what is found: only beside this binary or in its install
+     * tree, never in a folder the environment names (`sudo -E`). */
+    unsetenv("RINGFENCE_LIBDIR");
     char *program = NULL;
     rf_error err = {0};
     if (rf_install_find(rf_cli_setup_program(), &program, &err) < 0) {

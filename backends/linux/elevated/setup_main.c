@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "backends/linux/elevated/setup_steps.h"
@@ -86,6 +87,13 @@ int main(int argc, char **argv) {
     rf_setup_config cfg;
     rf_error err = {0};
     setvbuf(stdout, NULL, _IOLBF, 0); /* progress lines survive a kill between steps */
+    /* Folders are made 0755 for the people who read the record and run the
+     * runner; an admin's umask 077 would make them unreachable. */
+    umask(022);
+    /* The runner to install is looked up beside this program, never in a
+     * folder named by the environment (`sudo -E` would let the caller pick
+     * the file that gets installed setuid root). */
+    unsetenv("RINGFENCE_LIBDIR");
     if (rf_setup_config_init(&cfg, &argc, argv, &err) < 0) {
         fprintf(stderr, "ringfence-setup: %s\n", err.message);
         return 2;
