@@ -107,8 +107,16 @@ expect "sandbox users are not in the sandbox group" \
 runner=$ROOT/usr/local/libexec/ringfence/ringfence-runner
 expect "runner is 4750 root:$P" "$([ "$(stat -c '%a %U %G' "$runner")" = "4750 root $P" ] \
     && echo 0)"
-"$TRAFFIC" "$(id -u "$P-offline")" "$(id -u "$P-online")" 3128
+# A veth pair inside the test namespace (nothing answers on it) gives
+# non-loopback destinations in documentation ranges; removed before setup runs
+# again (the test build refuses to touch nftables beside any interface but lo).
+ip link add rftd0 type veth peer name rftd1 && ip link set rftd0 up &&
+    ip link set rftd1 up && ip addr add 192.0.2.1/24 dev rftd0 &&
+    ip addr add 2001:db8::1/64 dev rftd0 nodad
+expect "creating a veth pair in the test namespace" $?
+"$TRAFFIC" "$(id -u "$P-offline")" "$(id -u "$P-online")" 3128 192.0.2.2 2001:db8::2
 expect "traffic check" $?
+ip link del rftd0
 
 # --- tampering is reported as changed and repaired ------------------------------
 nft insert rule inet "$P" output accept

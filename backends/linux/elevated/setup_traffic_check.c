@@ -2,7 +2,11 @@
  * setup_traffic_check.c — what the firewall table does to real traffic (run
  * by setup_test.sh inside its own network namespace, after setup).
  *
- * usage: setup_traffic_check OFFLINE_UID ONLINE_UID PROXY_PORT
+ * usage: setup_traffic_check OFFLINE_UID ONLINE_UID PROXY_PORT [REMOTE4 REMOTE6]
+ *
+ * With REMOTE4 / REMOTE6 (addresses routed through the test's veth pair
+ * rftd0/rftd1, where nothing answers), also the offline user's traffic to a
+ * non-loopback destination.
  *
  * Listens on loopback as root, then, for each case, forks a child that
  * becomes the given uid (no supplementary groups) and connects or sends.
@@ -35,35 +39,62 @@ typedef struct traffic_case {
     int family;       /* AF_INET or AF_INET6 */
     int port_index;   /* 0 proxy port, 1 another port (TCP) / the UDP port */
     bool allowed;
+    bool remote;      /* to REMOTE4 / REMOTE6 instead of loopback */
 } traffic_case;
 
+/* who: 0 offline, 1 online; port 0 the proxy port, 1 another; remote: to the
+ * veth pair's network instead of loopback. */
+#define LOCAL false
+#define REMOTE true
 static const traffic_case cases[] = {
-    {"offline user, TCP to a non-proxy loopback port: rejected", 0, OP_TCP, AF_INET, 1, false},
-    {"offline user, TCP to the proxy port: allowed", 0, OP_TCP, AF_INET, 0, true},
-    {"online user, TCP to a non-proxy loopback port: allowed", 1, OP_TCP, AF_INET, 1, true},
-    {"offline user, IPv6 TCP to a non-proxy port: rejected", 0, OP_TCP, AF_INET6, 1, false},
-    {"offline user, IPv6 TCP to the proxy port: allowed", 0, OP_TCP, AF_INET6, 0, true},
-    {"offline user, UDP send: rejected", 0, OP_UDP, AF_INET, 1, false},
-    {"online user, UDP send: allowed", 1, OP_UDP, AF_INET, 1, true},
-    {"offline user, IPv6 UDP send: rejected", 0, OP_UDP, AF_INET6, 1, false},
-    {"offline user, ICMP echo: rejected", 0, OP_PING, AF_INET, 0, false},
-    {"online user, ICMP echo: allowed", 1, OP_PING, AF_INET, 0, true},
+    {"offline user, TCP to a non-proxy loopback port: rejected", 0, OP_TCP, AF_INET, 1, false,
+     LOCAL},
+    {"offline user, TCP to the proxy port: allowed", 0, OP_TCP, AF_INET, 0, true, LOCAL},
+    {"online user, TCP to a non-proxy loopback port: allowed", 1, OP_TCP, AF_INET, 1, true,
+     LOCAL},
+    {"offline user, IPv6 TCP to a non-proxy port: rejected", 0, OP_TCP, AF_INET6, 1, false,
+     LOCAL},
+    {"offline user, IPv6 TCP to the proxy port: allowed", 0, OP_TCP, AF_INET6, 0, true, LOCAL},
+    {"offline user, UDP send: rejected", 0, OP_UDP, AF_INET, 1, false, LOCAL},
+    {"online user, UDP send: allowed", 1, OP_UDP, AF_INET, 1, true, LOCAL},
+    {"offline user, IPv6 UDP send: rejected", 0, OP_UDP, AF_INET6, 1, false, LOCAL},
+    {"offline user, ICMP echo: rejected", 0, OP_PING, AF_INET, 0, false, LOCAL},
+    {"online user, ICMP echo: allowed", 1, OP_PING, AF_INET, 0, true, LOCAL},
+    {"offline user, TCP to a remote address: rejected", 0, OP_TCP, AF_INET, 1, false, REMOTE},
+    {"offline user, IPv6 TCP to a remote address: rejected", 0, OP_TCP, AF_INET6, 1, false,
+     REMOTE},
+    {"offline user, UDP to a remote address: rejected", 0, OP_UDP, AF_INET, 1, false, REMOTE},
+    {"online user, UDP to a remote address: allowed", 1, OP_UDP, AF_INET, 1, true, REMOTE},
+    {"offline user, ICMP echo to a remote address: rejected", 0, OP_PING, AF_INET, 0, false,
+     REMOTE},
+    {"offline user, TCP to the proxy port on a remote address: rejected", 0, OP_TCP, AF_INET, 0,
+     false, REMOTE},
 };
 
-static socklen_t loopback(int family, unsigned port, struct sockaddr_storage *ss) {
+static const char *remote_addr[2]; /* IPv4, IPv6 text; NULL: no remote cases */
+
+static socklen_t address(int family, unsigned port, bool remote, struct sockaddr_storage *ss) {
     memset(ss, 0, sizeof *ss);
     if (family == AF_INET) {
         struct sockaddr_in *a = (struct sockaddr_in *)ss;
         a->sin_family = AF_INET;
         a->sin_port = htons((uint16_t)port);
         a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (remote && inet_pton(AF_INET, remote_addr[0], &a->sin_addr) != 1)
+            exit(2);
         return sizeof *a;
     }
     struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
     a->sin6_family = AF_INET6;
     a->sin6_port = htons((uint16_t)port);
     a->sin6_addr = in6addr_loopback;
+    if (remote && inet_pton(AF_INET6, remote_addr[1], &a->sin6_addr) != 1)
+        exit(2);
     return sizeof *a;
+}
+
+static socklen_t loopback(int family, unsigned port, struct sockaddr_storage *ss) {
+    return address(family, port, false, ss);
 }
 
 /* A listening (TCP) or bound (UDP) socket on loopback; *port gets the port. */
@@ -89,7 +120,7 @@ static int open_server(int family, int type, unsigned *port) {
 /* In the child, as the case's user: 0 when the traffic went out, else errno. */
 static int attempt(const traffic_case *c, unsigned port) {
     struct sockaddr_storage ss;
-    socklen_t len = loopback(c->family, port, &ss);
+    socklen_t len = address(c->family, port, c->remote, &ss);
     int type = c->op == OP_TCP ? SOCK_STREAM : SOCK_DGRAM;
     int proto = c->op == OP_PING ? IPPROTO_ICMP : 0;
     int fd = socket(c->family, type | SOCK_CLOEXEC, proto);
@@ -139,20 +170,26 @@ static int run_as(uid_t uid, const traffic_case *c, unsigned port, double *secon
     return WEXITSTATUS(status);
 }
 
+/* Only lo and the test's veth pair: a namespace of the test's own. */
 static bool only_loopback(void) {
     struct if_nameindex *ifs = if_nameindex();
     bool only = ifs != NULL;
     for (struct if_nameindex *i = ifs; i && i->if_index != 0; i++)
-        only = only && strcmp(i->if_name, "lo") == 0;
+        only = only && (strcmp(i->if_name, "lo") == 0 || strncmp(i->if_name, "rftd", 4) == 0);
     if (ifs)
         if_freenameindex(ifs);
     return only;
 }
 
 int main(int argc, char **argv) {
-    if (argc != 4) {
-        fprintf(stderr, "usage: %s OFFLINE_UID ONLINE_UID PROXY_PORT\n", argv[0]);
+    if (argc != 4 && argc != 6) {
+        fprintf(stderr, "usage: %s OFFLINE_UID ONLINE_UID PROXY_PORT [REMOTE4 REMOTE6]\n",
+                argv[0]);
         return 2;
+    }
+    if (argc == 6) {
+        remote_addr[0] = argv[4];
+        remote_addr[1] = argv[5];
     }
     if (!only_loopback()) {
         fprintf(stderr, "setup_traffic_check: run me in a network namespace of my own\n");
@@ -174,7 +211,10 @@ int main(int argc, char **argv) {
     open_server(AF_INET6, SOCK_DGRAM, &udp6);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const traffic_case *c = &cases[i];
-        unsigned port = c->op == OP_UDP ? (c->family == AF_INET ? udp4 : udp6)
+        if (c->remote && !remote_addr[0])
+            continue;
+        unsigned port = c->remote ? (c->port_index == 0 ? tcp4[0] : 80u)
+                        : c->op == OP_UDP ? (c->family == AF_INET ? udp4 : udp6)
                         : c->family == AF_INET ? tcp4[c->port_index]
                                                : tcp6[c->port_index];
         double seconds;
