@@ -315,12 +315,16 @@ int rf_setup_do_uninstall(const rf_setup_config *cfg) {
         rf_setup_unit_remove(rec.restore_unit, cfg->wants_dir, &err) < 0 ||
         rf_setup_remove_file(program, &err) < 0)
         return fail(&err);
+    rf_setup_test_step_done(cfg, RF_STEP_UNDO_FILES);
     if (rf_nft_table_delete(rec.table, &err) < 0)
         return fail(&err);
+    rf_setup_test_step_done(cfg, RF_STEP_UNDO_TABLE);
     const rf_setup_principal *users[] = {&rec.offline, &rec.online};
-    for (size_t i = 0; i < 2; i++)
+    for (size_t i = 0; i < 2; i++) {
         if (rf_setup_user_remove(users[i]->name, users[i]->home, &err) < 0)
             return fail(&err);
+        rf_setup_test_step_done(cfg, RF_STEP_UNDO_OFFLINE_USER + (int)i);
+    }
     if (rf_setup_group_remove(rec.group.name, &err) < 0 ||
         rf_setup_rmdir_if_empty(cfg->home_base, &err) < 0 ||
         rf_setup_rmdir_if_empty(cfg->libexec_dir, &err) < 0)

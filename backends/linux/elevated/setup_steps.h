@@ -20,7 +20,8 @@ typedef struct rf_setup_options {
     long invoking_uid;      /* the person running sudo; -1 when unknown */
 } rf_setup_options;
 
-/* Steps, in the order setup performs them (RF_SETUP_TEST_STOP_AFTER=N). */
+/* Steps, in the order setup (and uninstall) perform them; the test build
+ * kills itself after step N with RF_SETUP_TEST_STOP_AFTER=N. */
 enum {
     RF_STEP_RECORD_INTENT = 0,
     RF_STEP_GROUP,
@@ -31,6 +32,11 @@ enum {
     RF_STEP_UNIT,
     RF_STEP_RUNNER,
     RF_STEP_DONE,
+    /* uninstall's steps */
+    RF_STEP_UNDO_FILES = 100, /* runner, unit, restore program */
+    RF_STEP_UNDO_TABLE,
+    RF_STEP_UNDO_OFFLINE_USER,
+    RF_STEP_UNDO_ONLINE_USER,
 };
 
 /* The record as this configuration would write it, before any step: names,

@@ -129,6 +129,26 @@ expect "check reports a deleted table as missing" "$([ "$(state_of table)" = mis
     && echo 0)"
 "$SETUP" $TESTOPTS restore-firewall >/dev/null && [ "$(state_of table)" = ok ]
 expect "restore-firewall re-creates the recorded table" $?
+state_snapshot() { # everything check could change, in one text
+    find "$ROOT" -printf '%p %m %u %g %s %T@\n' | sort
+    nft list ruleset
+    grep "^$P" /etc/passwd /etc/group /etc/shadow /etc/gshadow
+}
+nft insert rule inet "$P" output accept
+state_snapshot > "$T/state.before"
+check > /dev/null
+check > /dev/null
+state_snapshot > "$T/state.after"
+cmp -s "$T/state.before" "$T/state.after"
+expect "check changes nothing (tampered table left as it is): $(diff "$T/state.before" \
+    "$T/state.after")" $?
+setup >/dev/null 2>&1
+"$SETUP" $TESTOPTS --test-runner "$STANDIN" setup --invoking-uid 65534 >/dev/null 2>&1 &&
+    nft list table inet "$P" | grep -q 'tcp dport 3128 accept'
+expect "setup without --proxy-port keeps the recorded proxy ports" $?
+out=$(env -u SUDO_UID "$SETUP" $TESTOPTS --test-runner "$STANDIN" setup 2>&1)
+expect "setup with no invoking user says so: $out" \
+    "$(echo "$out" | grep -q 'no invoking user' && echo 0)"
 printf 'x' >> "$runner"
 expect "check reports the tampered runner as changed" "$([ "$(state_of runner)" = changed ] \
     && echo 0)"
@@ -177,6 +197,20 @@ for delay in 0.01 0.05 0.1 0.2; do # kill -9 at moments the test does not choose
     out=$(setup 2>&1 && check)
     expect "setup re-run after kill -9 at ${delay}s ends all ok: $out" $?
     uninstall >/dev/null
+done
+
+# --- interrupted uninstalls end complete on re-run ----------------------------
+for step in 100 101 102 103; do
+    setup >/dev/null 2>&1
+    RF_SETUP_TEST_STOP_AFTER=$step uninstall >/dev/null 2>&1
+    rc=$?
+    expect "uninstall stopped after step $step must have been killed (rc $rc)" \
+        "$([ $rc = 137 ] && echo 0)"
+    uninstall >/dev/null
+    left=$(grep -h "^$P" /etc/passwd /etc/group; nft list tables | grep -w "$P";
+        find "$ROOT" ! -type d)
+    expect "uninstall re-run after a kill at step $step leaves nothing: $left" \
+        "$([ -z "$left" ] && echo 0)"
 done
 
 # --- two setups at once serialize on the record folder's lock -------------------
