@@ -79,17 +79,19 @@ static int empty_folder(int dirfd, dev_t dev, const char *path, int depth, rf_er
             break;
         }
         if (S_ISDIR(st.st_mode)) {
-            if (st.st_dev != dev || depth > 256) {
-                rc = rf_fail(err, -EXDEV, "removing %s/%s: another file system or too deep; "
-                             "remove it by hand", path, name);
+            char sub_path[PATH_MAX];
+            if (snprintf(sub_path, sizeof sub_path, "%s/%s", path, name) >= (int)sizeof sub_path ||
+                st.st_dev != dev || depth > 256) {
+                rc = rf_fail(err, -EXDEV, "removing %s/%s: another file system, too deep or a "
+                             "path too long; remove it by hand", path, name);
                 break;
             }
             int sub = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
             if (sub < 0) {
-                rc = rf_fail_errno(err, errno, "opening %s/%s", path, name);
+                rc = rf_fail_errno(err, errno, "opening %s", sub_path);
                 break;
             }
-            rc = empty_folder(sub, dev, path, depth + 1, err);
+            rc = empty_folder(sub, dev, sub_path, depth + 1, err);
             if (rc == 0 && unlinkat(dirfd, name, AT_REMOVEDIR) < 0)
                 rc = rf_fail_errno(err, errno, "removing folder %s/%s", path, name);
         } else if (unlinkat(dirfd, name, 0) < 0) {
