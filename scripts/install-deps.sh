@@ -11,6 +11,8 @@ packages=(
   clang libclang-rt-14-dev
   # tests: a terminal (script), process tools, JSON checks, the probes' tools
   util-linux procps jq git curl bash coreutils iproute2 acl openssh-client
+  # elevated setup: shadow tools (useradd, ...) it runs; nft CLI its test tampers with
+  passwd nftables
   # Windows side: cross-compiler and Wine for the process-plumbing tests
   gcc-mingw-w64-x86-64 wine wine64
 )
