@@ -26,6 +26,13 @@
 
 #include "core/ringfence.h"
 
+/* mingw's printf (__USE_MINGW_ANSI_STDIO) is C99: check formats as GNU's. */
+#ifdef _WIN32
+#define RF_PROBE_PRINTF(f, a) __attribute__((format(gnu_printf, f, a)))
+#else
+#define RF_PROBE_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#endif
+
 typedef enum rf_probe_outcome {
     RF_OUT_ALLOWED = 0,
     RF_OUT_ADVISORY_BLOCKED,
@@ -79,7 +86,7 @@ enum {
 typedef struct rf_probe_world {
     char root[1024];
     char nonce[64];
-    int tcp_port, udp_port;
+    int tcp_port, udp_port, ssh_port;   /* HTTP (logs to outside/http-hits.log), echo, banner */
     char pipe[256];                     /* \\.\pipe\... standing for docker_engine */
     int target_pid;
     unsigned long long target_addr;     /* address of a nonce buffer in the target */
@@ -160,15 +167,15 @@ extern const size_t rf_probes_process_count;
 
 /* Result setters; detail is printf-formatted. */
 void rf_probe_allowed(rf_probe_result *r, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+    RF_PROBE_PRINTF(2, 3);
 void rf_probe_error(rf_probe_result *r, int err, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+    RF_PROBE_PRINTF(3, 4);
 void rf_probe_advisory(rf_probe_result *r, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+    RF_PROBE_PRINTF(2, 3);
 /* The sandbox stopped it without an errno (an empty file over the secret, a
  * flag in /proc/self/status); `err` may be 0. */
 void rf_probe_blocked(rf_probe_result *r, int err, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+    RF_PROBE_PRINTF(3, 4);
 /* `err` decides: a refusal (EPERM, EACCES, EROFS, EXDEV, EBUSY, ...; on
  * Windows ERROR_ACCESS_DENIED, ERROR_PRIVILEGE_NOT_HELD, ERROR_WRITE_PROTECT,
  * ...) gives blocked, anything else error.  `what` names the operation. */
