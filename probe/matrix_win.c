@@ -360,7 +360,41 @@ static rf_probe *select_probes(const rf_win_matrix_options *o, size_t *n_out) {
     return sel;
 }
 
-int rf_win_matrix_main(const rf_win_matrix_options *o, FILE *out) {
+/* A full path: the launcher and denybin are used from other folders and
+ * processes (PATH entries resolve against each process's own folder). */
+static char *full_path(const char *path) {
+    wchar_t *w = NULL, full[MAX_PATH * 4];
+    char *out = NULL;
+    if (rf_win_wide(path, &w, NULL) < 0)
+        return NULL;
+    DWORD n = GetFullPathNameW(w, sizeof full / sizeof full[0], full, NULL);
+    free(w);
+    if (n == 0 || n >= sizeof full / sizeof full[0] || rf_win_narrow(full, &out, NULL) < 0)
+        return NULL;
+    return out;
+}
+
+static int matrix_run(const rf_win_matrix_options *o, FILE *out);
+
+int rf_win_matrix_main(const rf_win_matrix_options *given, FILE *out) {
+    rf_win_matrix_options o = *given;
+    char *launcher = full_path(given->launcher);
+    char *denybin = given->denybin ? full_path(given->denybin) : NULL;
+    if (!launcher || (given->denybin && !denybin)) {
+        fprintf(stderr, "rf-probe: cannot resolve the path of --launcher or --denybin\n");
+        free(launcher);
+        free(denybin);
+        return 2;
+    }
+    o.launcher = launcher;
+    o.denybin = denybin;
+    int rc = matrix_run(&o, out);
+    free(launcher);
+    free(denybin);
+    return rc;
+}
+
+static int matrix_run(const rf_win_matrix_options *o, FILE *out) {
     const char *wine = rf_win_wine_version();
     char winver[64];
     windows_version(winver, sizeof winver);
