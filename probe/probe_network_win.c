@@ -243,7 +243,7 @@ static void ssh_probe(const rf_probe_world *w, const char *ssh, rf_probe_result 
     char port[16], banner[128], out[16384];
     snprintf(port, sizeof port, "%d", w->ssh_port);
     snprintf(banner, sizeof banner, "rfprobe_%s", w->nonce);
-    char *argv[] = {(char *)ssh, "-v", "-F", "NUL", "-o", "BatchMode=yes",
+    char *argv[] = {(char *)ssh, "-v", "-o", "BatchMode=yes",
                     "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=NUL",
                     "-o", "ConnectTimeout=5", "-p", port, "rfprobe@127.0.0.1", "exit",
                     NULL};

@@ -131,6 +131,7 @@ DWORD rf_spawn_capture(const rf_spawn_request *req, rf_spawn_result *res) {
     wchar_t *app = NULL, *line = NULL, *block = NULL;
     HANDLE rd = NULL, wr = NULL, nul = INVALID_HANDLE_VALUE, job = NULL, thread = NULL;
     PROCESS_INFORMATION pi = {0};
+    LPPROC_THREAD_ATTRIBUTE_LIST attrs = NULL;
     reader rdr = {0};
     DWORD e = build_command(req->argv, req->envp, &app, &line);
     if (e)
@@ -152,17 +153,50 @@ DWORD rf_spawn_capture(const rf_spawn_request *req, rf_spawn_result *res) {
         e = GetLastError();
         goto out;
     }
-    STARTUPINFOW si = {0};
-    si.cb = sizeof si;
-    si.dwFlags = STARTF_USESTDHANDLES;
-    si.hStdInput = nul;
-    si.hStdOutput = wr;
-    si.hStdError = req->with_stderr ? wr : GetStdHandle(STD_ERROR_HANDLE);
+    STARTUPINFOEXW si;
+    memset(&si, 0, sizeof si);
+    si.StartupInfo.cb = sizeof si;
+    si.StartupInfo.dwFlags = STARTF_USESTDHANDLES;
+    si.StartupInfo.hStdInput = nul;
+    si.StartupInfo.hStdOutput = wr;
+    si.StartupInfo.hStdError = req->with_stderr ? wr : GetStdHandle(STD_ERROR_HANDLE);
+    /* Only the three std handles are inherited: the world's sockets, pipes
+     * and the target's handle must not leak into a probe (an inherited
+     * handle is a way out no path check sees). */
+    HANDLE list[3];
+    size_t n_list = 0;
+    HANDLE std3[3] = {si.StartupInfo.hStdInput, si.StartupInfo.hStdOutput,
+                      si.StartupInfo.hStdError};
+    for (int i = 0; i < 3; i++) {
+        bool dup = false;
+        for (size_t j = 0; j < n_list; j++)
+            dup = dup || list[j] == std3[i];
+        if (dup || !std3[i] || std3[i] == INVALID_HANDLE_VALUE ||
+            !SetHandleInformation(std3[i], HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT))
+            continue;
+        list[n_list++] = std3[i];
+    }
+    SIZE_T attr_size = 0;
+    InitializeProcThreadAttributeList(NULL, 1, 0, &attr_size);
+    attrs = malloc(attr_size);
+    if (!attrs || !InitializeProcThreadAttributeList(attrs, 1, 0, &attr_size)) {
+        e = attrs ? GetLastError() : ERROR_OUTOFMEMORY;
+        free(attrs);
+        attrs = NULL;
+        goto out;
+    }
+    si.lpAttributeList = attrs;
+    if (!UpdateProcThreadAttribute(attrs, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST, list,
+                                   n_list * sizeof(HANDLE), NULL, NULL)) {
+        e = GetLastError();
+        goto out;
+    }
     /* Started suspended and resumed inside its job: no grandchild escapes
      * the timeout. */
     if (!CreateProcessW(app, line, NULL, NULL, TRUE,
-                        CREATE_SUSPENDED | (block ? CREATE_UNICODE_ENVIRONMENT : 0), block, NULL,
-                        &si, &pi)) {
+                        CREATE_SUSPENDED | EXTENDED_STARTUPINFO_PRESENT |
+                            (block ? CREATE_UNICODE_ENVIRONMENT : 0),
+                        block, NULL, &si.StartupInfo, &pi)) {
         e = GetLastError();
         goto out;
     }
@@ -202,6 +236,10 @@ DWORD rf_spawn_capture(const rf_spawn_request *req, rf_spawn_result *res) {
         WaitForSingleObject(thread, 2000);
     }
 out:
+    if (attrs) {
+        DeleteProcThreadAttributeList(attrs);
+        free(attrs);
+    }
     if (thread)
         CloseHandle(thread);
     if (pi.hThread)

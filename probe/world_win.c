@@ -179,6 +179,9 @@ static SOCKET listen_loopback(int type, int *port, rf_error *err) {
         return INVALID_SOCKET;
     }
     *port = ntohs(a.sin_port);
+    /* Winsock sockets are inheritable by default: keep the listeners out of
+     * every process the driver starts. */
+    SetHandleInformation((HANDLE)s, HANDLE_FLAG_INHERIT, 0);
     return s;
 }
 
