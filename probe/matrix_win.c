@@ -20,6 +20,19 @@ static const char wine_note[] =
     "anyway: the confined column of this run is no evidence of what Windows blocks; only the "
     "unconfined column (every probe works) and the plumbing are checked";
 
+/* ---- Ctrl-C ----------------------------------------------------------------- */
+
+static volatile LONG interrupted;
+
+/* Ctrl-C reaches the probes too (the console is shared) and ends the pass;
+ * the driver stays to ungrant the roots and remove the world. */
+static BOOL WINAPI on_ctrl(DWORD type) {
+    if (type != CTRL_C_EVENT && type != CTRL_BREAK_EVENT)
+        return FALSE;
+    InterlockedExchange(&interrupted, 1);
+    return TRUE;
+}
+
 /* ---- the machine -------------------------------------------------------- */
 
 static bool is_elevated(void) {
@@ -148,8 +161,9 @@ static void parse_lines(const rf_matrix *m, rf_matrix_column *col, char *out) {
         }
 }
 
-/* Runs rf-probe.exe over the world (under the launcher when `confined`). */
-static void run_pass(rf_matrix *m, rf_matrix_column *col, const rf_win_matrix_options *o,
+/* Runs rf-probe.exe over the world (under the launcher when `confined`);
+ * false when the program could not even start. */
+static bool run_pass(rf_matrix *m, rf_matrix_column *col, const rf_win_matrix_options *o,
                      const char *self, rf_wworld *world, bool confined) {
     const char *argv[64];
     char roots[RF_WWORLD_N_ROOTS][MAX_PATH * 2];
@@ -195,6 +209,7 @@ static void run_pass(rf_matrix *m, rf_matrix_column *col, const rf_win_matrix_op
         parse_lines(m, col, res.out);
     }
     free(res.out);
+    return e == 0;
 }
 
 /* Removes what ringfence-win granted on the world's roots (its state file,
@@ -245,7 +260,10 @@ static void print_table(const rf_matrix *m, const char *wine, const char *winver
         const rf_probe *p = &m->probes[i];
         const rf_matrix_cell *b = &none->cells[i], *c = &win->cells[i];
         bool base_bad = b->verdict != RF_VERDICT_OK && b->verdict != RF_VERDICT_SKIPPED;
-        const char *verdict = base_bad ? "broken (unconfined)" : rf_verdict_name(c->verdict);
+        const char *verdict = !none->ran             ? "not run"
+                              : base_bad             ? "broken (unconfined)"
+                              : !win->ran            ? "not run"
+                                                     : rf_verdict_name(c->verdict);
         if (markdown)
             fprintf(out, "| `%s` | %s (%s) | %s | %s | %s | %s |\n", p->id,
                     rf_guarantee_name(p->guarantee), rf_level_name(win->status.level[p->guarantee]),
@@ -422,20 +440,26 @@ static int matrix_run(const rf_win_matrix_options *o, FILE *out) {
 
     rf_error err = {0};
     rf_wworld *world = NULL;
+    SetConsoleCtrlHandler(on_ctrl, TRUE);
     int rc = rf_wworld_create(self, &world, &err);
     if (rc == 0) {
-        run_pass(&m, &cols[0], o, self, world, false);
+        (void)run_pass(&m, &cols[0], o, self, world, false);
         rc = rf_wworld_reset(world, &err);
     }
-    if (rc == 0) {
-        run_pass(&m, &cols[1], o, self, world, true);
-        ungrant(o, world, stderr);
+    if (rc == 0 && !interrupted) {
+        if (run_pass(&m, &cols[1], o, self, world, true))
+            ungrant(o, world, stderr);
     }
     if (world)
         fprintf(stderr, "rf-probe: world %s torn down\n", rf_wworld_root(world));
     rf_wworld_destroy(world);
-    if (rc < 0) {
-        fprintf(stderr, "rf-probe: %s\n", err.message);
+    SetConsoleCtrlHandler(on_ctrl, FALSE);
+    if (rc < 0 || interrupted) {
+        fprintf(stderr, "rf-probe: %s\n", rc < 0 ? err.message : "interrupted");
+        for (int c = 0; c < 2; c++)
+            free(cols[c].cells);
+        free(sel);
+        free(self);
         return 2;
     }
     rf_matrix_judge(&cols[0], m.n_probes, true, m.as_root, NULL);
@@ -446,7 +470,7 @@ static int matrix_run(const rf_win_matrix_options *o, FILE *out) {
         print_json(&m, wine, winver, o->launcher, out);
     else
         print_table(&m, wine, winver, o->launcher, o->format == RF_WIN_MATRIX_MARKDOWN, out);
-    int status = !cols[0].ran ? 2 : (m.mismatches || m.broken) ? 1 : 0;
+    int status = !cols[0].ran || !cols[1].ran ? 2 : (m.mismatches || m.broken) ? 1 : 0;
     if (wine && status != 2) {
         fprintf(stderr, "rf-probe: %s.\n", wine_note);
         status = 3;

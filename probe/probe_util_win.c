@@ -15,11 +15,12 @@ void rf_probe_win_text(DWORD err, char *buf, size_t len) {
     wchar_t wide[512];
     DWORD n = FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL, err,
                              0, wide, sizeof wide / sizeof wide[0], NULL);
-    if (n == 0 || WideCharToMultiByte(CP_UTF8, 0, wide, (int)n, buf, (int)len - 1, NULL, NULL) <= 0) {
+    int m = n ? WideCharToMultiByte(CP_UTF8, 0, wide, (int)n, buf, (int)len - 1, NULL, NULL) : 0;
+    if (m <= 0) {
         snprintf(buf, len, "Win32 error %lu", (unsigned long)err);
         return;
     }
-    buf[len - 1] = '\0';
+    buf[m] = '\0';
     /* One line: some messages (and Wine's) hold line breaks inside. */
     for (char *c = buf; *c; c++)
         if (*c == '\r' || *c == '\n')

@@ -114,6 +114,13 @@ case "$out" in *"| probe | guarantee (level) | none | windows-unelevated |"*"wri
 *) r="$out" ;; esac
 check "--markdown prints the table with the Wine note" yes "$r"
 
+# A launcher that cannot start: the run fails (2), the world still goes.
+out=$(wine "$probe" --matrix --launcher 'C:\no\such\ringfence-win.exe' --only writes.inside 2>&1)
+check "a missing launcher fails the run (exit 2)" 2 $?
+case "$out" in *"did not run: could not start"*) r=yes ;; *) r="$out" ;; esac
+check "and says so" yes "$r"
+check "the world folder is gone after a failed run" 0 "$(ls -d "$user_tmp"/rf-probe-* 2>/dev/null | wc -l)"
+
 wineserver -w
 echo "wine_probe_test: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
