@@ -33,6 +33,31 @@ static BOOL WINAPI on_ctrl(DWORD type) {
     return TRUE;
 }
 
+/* ---- a console for the probes ------------------------------------------------ */
+
+/* process.console_inject needs a console whose input buffer it can reach
+ * (the TIOCSTI twin).  Started without one (a service, CI, a pipe), the
+ * driver makes one for the probes to share; its own stdio stays where it was. */
+static void ensure_console(FILE *log) {
+    HANDLE in = CreateFileW(L"CONIN$", GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                            OPEN_EXISTING, 0, NULL);
+    if (in != INVALID_HANDLE_VALUE) {
+        CloseHandle(in);
+        return;
+    }
+    HANDLE std[3] = {GetStdHandle(STD_INPUT_HANDLE), GetStdHandle(STD_OUTPUT_HANDLE),
+                     GetStdHandle(STD_ERROR_HANDLE)};
+    if (!AllocConsole()) {
+        fprintf(log, "rf-probe: no console, and AllocConsole failed (error %lu): "
+                     "process.console_inject will report an error\n",
+                (unsigned long)GetLastError());
+        return;
+    }
+    SetStdHandle(STD_INPUT_HANDLE, std[0]);
+    SetStdHandle(STD_OUTPUT_HANDLE, std[1]);
+    SetStdHandle(STD_ERROR_HANDLE, std[2]);
+}
+
 /* ---- the machine -------------------------------------------------------- */
 
 static bool is_elevated(void) {
@@ -441,6 +466,7 @@ static int matrix_run(const rf_win_matrix_options *o, FILE *out) {
     rf_error err = {0};
     rf_wworld *world = NULL;
     SetConsoleCtrlHandler(on_ctrl, TRUE);
+    ensure_console(stderr);
     int rc = rf_wworld_create(self, &world, &err);
     if (rc == 0) {
         (void)run_pass(&m, &cols[0], o, self, world, false);
