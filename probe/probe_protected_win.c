@@ -89,6 +89,24 @@ static void p_git_long_prefix(const rf_probe_world *w, rf_probe_result *r) {
     rf_probe_allowed(r, "wrote .git\\config through a \\\\?\\ path");
 }
 
+/* Drop the deny ACE .git\config inherits by replacing its DACL (WRITE_DAC,
+ * an owner's implicit right), then write it. */
+static void p_git_dacl_grant(const rf_probe_world *w, rf_probe_result *r) {
+    wchar_t path[RF_WPATH];
+    if (!rf_probe_wpath(w, RF_W_WS_GIT_CONFIG, path, RF_WPATH))
+        return rf_probe_error(r, ERROR_FILENAME_EXCED_RANGE, "path too long");
+    PACL old = NULL;
+    PSECURITY_DESCRIPTOR sd = NULL;
+    bool prot = false;
+    DWORD e = rf_probe_win_self_grant(path, &old, &sd, &prot);
+    if (e) {
+        LocalFree(sd);
+        return rf_probe_failed(r, (int)e, "replace the DACL of .git\\config (WRITE_DAC)");
+    }
+    append_probe(w, RF_W_WS_GIT_CONFIG, false, "write .git\\config after replacing its DACL", r);
+    rf_probe_win_restore_dacl(path, old, sd, prot);
+}
+
 static void p_git_unlink(const rf_probe_world *w, rf_probe_result *r) {
     wchar_t path[RF_WPATH];
     if (!rf_probe_wpath(w, RF_W_WS_GIT_DESCRIPTION, path, RF_WPATH))
@@ -182,6 +200,7 @@ static void p_agents_create(const rf_probe_world *w, rf_probe_result *r) {
 const rf_probe rf_probes_protected[] = {
     P("protected.git_config", p_git_config, "write .git\\config"),
     P("protected.git_hook", p_git_hook, "add .git\\hooks\\pre-commit"),
+    P("protected.git_dacl_grant", p_git_dacl_grant, "replace .git\\config's DACL to drop the inherited deny ACE, then write"),
     P("protected.git_unlink", p_git_unlink, "delete a file inside .git"),
     P("protected.git_rename", p_git_rename, "rename .git"),
     P("protected.git_junction_swap", p_git_junction_swap, "move .git away and put a junction to a decoy in its place"),

@@ -4,6 +4,8 @@
 #include <string.h>
 #include <winsock2.h>
 
+#include <aclapi.h>
+
 #include "probe/probe_win.h"
 #include "probe/spawn_win.h"
 
@@ -197,6 +199,87 @@ DWORD rf_probe_win_junction(const wchar_t *link, const wchar_t *target) {
     if (!ok)
         RemoveDirectoryW(link);
     return e;
+}
+
+/* The SIDs a write must be granted to: the token's user (the normal access
+ * check) and its restricting SIDs when it has any (a write-restricted token
+ * passes a second check with those).  *mem holds them; free() it. */
+static DWORD token_sids(PSID *sids, DWORD max, DWORD *n, void **mem) {
+    HANDLE tok;
+    *n = 0;
+    *mem = NULL;
+    if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &tok))
+        return GetLastError();
+    DWORD user_size = 0, groups_size = 0, e = 0;
+    GetTokenInformation(tok, TokenUser, NULL, 0, &user_size);
+    GetTokenInformation(tok, TokenRestrictedSids, NULL, 0, &groups_size);
+    char *buf = malloc(user_size + groups_size + 16);
+    TOKEN_USER *user = (TOKEN_USER *)buf;
+    TOKEN_GROUPS *groups = (TOKEN_GROUPS *)(buf + ((user_size + 15) & ~(DWORD)15));
+    if (!buf || !user_size || !GetTokenInformation(tok, TokenUser, user, user_size, &user_size)) {
+        e = buf ? GetLastError() : ERROR_OUTOFMEMORY;
+        free(buf);
+        CloseHandle(tok);
+        return e;
+    }
+    sids[(*n)++] = user->User.Sid;
+    if (groups_size && GetTokenInformation(tok, TokenRestrictedSids, groups, groups_size,
+                                           &groups_size))
+        for (DWORD i = 0; i < groups->GroupCount && *n < max; i++)
+            sids[(*n)++] = groups->Groups[i].Sid;
+    *mem = buf;
+    CloseHandle(tok);
+    return 0;
+}
+
+DWORD rf_probe_win_self_grant(const wchar_t *path, PACL *old_dacl, PSECURITY_DESCRIPTOR *old_sd,
+                              bool *was_protected) {
+    PSID sids[16];
+    DWORD n = 0;
+    void *mem = NULL;
+    *old_dacl = NULL;
+    *old_sd = NULL;
+    DWORD e = token_sids(sids, 16, &n, &mem);
+    if (e)
+        return e;
+    PACL fresh = NULL;
+    EXPLICIT_ACCESS_W ea[16];
+    memset(ea, 0, sizeof ea);
+    for (DWORD i = 0; i < n; i++) {
+        ea[i].grfAccessPermissions = GENERIC_ALL;
+        ea[i].grfAccessMode = SET_ACCESS;
+        ea[i].grfInheritance = NO_INHERITANCE;
+        ea[i].Trustee.TrusteeForm = TRUSTEE_IS_SID;
+        ea[i].Trustee.ptstrName = (LPWSTR)sids[i];
+    }
+    e = GetNamedSecurityInfoW(path, SE_FILE_OBJECT, DACL_SECURITY_INFORMATION, NULL, NULL,
+                              old_dacl, NULL, old_sd);
+    SECURITY_DESCRIPTOR_CONTROL control = 0;
+    DWORD revision;
+    if (!e && GetSecurityDescriptorControl(*old_sd, &control, &revision))
+        *was_protected = (control & SE_DACL_PROTECTED) != 0;
+    /* A fresh DACL granting only us, protected from inheritance: it drops
+     * the deny ACEs a protected path inherits, if WRITE_DAC is ours. */
+    if (!e)
+        e = SetEntriesInAclW(n, ea, NULL, &fresh);
+    if (!e)
+        e = SetNamedSecurityInfoW((LPWSTR)path, SE_FILE_OBJECT,
+                                  DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION,
+                                  NULL, NULL, fresh, NULL);
+    LocalFree(fresh);
+    free(mem);
+    return e;
+}
+
+void rf_probe_win_restore_dacl(const wchar_t *path, PACL old_dacl, PSECURITY_DESCRIPTOR old_sd,
+                               bool was_protected) {
+    if (old_sd)
+        SetNamedSecurityInfoW((LPWSTR)path, SE_FILE_OBJECT,
+                              DACL_SECURITY_INFORMATION |
+                                  (was_protected ? PROTECTED_DACL_SECURITY_INFORMATION
+                                                 : UNPROTECTED_DACL_SECURITY_INFORMATION),
+                              NULL, NULL, old_dacl, NULL);
+    LocalFree(old_sd);
 }
 
 void rf_probe_win_marker(const rf_probe_world *w, char *buf, size_t len) {

@@ -42,6 +42,16 @@ void rf_probe_win_marker(const rf_probe_world *w, char *buf, size_t len);
  * `mklink /J` does.  Returns 0 or the Win32 error (the folder is removed). */
 DWORD rf_probe_win_junction(const wchar_t *link, const wchar_t *target);
 
+/* Replaces the DACL of `path` by one granting GENERIC_ALL to this token's
+ * user and restricting SIDs, protected from inheritance:
+ * what a command holding WRITE_DAC could do to give itself write access.
+ * Returns 0 or the Win32 error; *old_sd (LocalFree'd by the restore) keeps
+ * the previous DACL for rf_probe_win_restore_dacl. */
+DWORD rf_probe_win_self_grant(const wchar_t *path, PACL *old_dacl, PSECURITY_DESCRIPTOR *old_sd,
+                              bool *was_protected);
+void rf_probe_win_restore_dacl(const wchar_t *path, PACL old_dacl, PSECURITY_DESCRIPTOR old_sd,
+                               bool was_protected);
+
 /* Sets up Winsock once per process; returns 0 or the WSA error. */
 int rf_probe_wsa_start(void);
 

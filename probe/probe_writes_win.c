@@ -215,6 +215,25 @@ static void p_outside_times(const rf_probe_world *w, rf_probe_result *r) {
     rf_probe_allowed(r, "set the write time of %s", RF_W_OUT_UTIME);
 }
 
+/* The command owns no outside file, but the user it runs as does: with
+ * WRITE_DAC (an owner's implicit right) it could grant itself write. */
+static void p_outside_dacl_grant(const rf_probe_world *w, rf_probe_result *r) {
+    wchar_t path[RF_WPATH];
+    if (!rf_probe_wpath(w, RF_W_OUT_DACL, path, RF_WPATH))
+        return rf_probe_error(r, ERROR_FILENAME_EXCED_RANGE, "path too long");
+    PACL old = NULL;
+    PSECURITY_DESCRIPTOR sd = NULL;
+    bool prot = false;
+    DWORD e = rf_probe_win_self_grant(path, &old, &sd, &prot);
+    if (e) {
+        LocalFree(sd);
+        return rf_probe_failed(r, (int)e, "grant itself write on a file outside (WRITE_DAC)");
+    }
+    write_and_verify(w, RF_W_OUT_DACL, OPEN_EXISTING, true,
+                     "write a file outside after granting itself access", r);
+    rf_probe_win_restore_dacl(path, old, sd, prot);
+}
+
 /* ---- escapes: other spellings of an outside path -------------------------- */
 
 /* A junction in the workspace to a folder outside: creating one needs no
@@ -375,6 +394,7 @@ const rf_probe rf_probes_writes[] = {
     P("writes.outside_rename", RF_KIND_RAW, 0, p_outside_rename, "rename a file outside"),
     P("writes.outside_unlink", RF_KIND_RAW, 0, p_outside_unlink, "delete a file outside"),
     PF("writes.outside_attributes", RF_KIND_RAW, 0, p_outside_attributes, "flip the read-only attribute of a file outside", "metadata"),
+    P("writes.outside_dacl_grant", RF_KIND_RAW, 0, p_outside_dacl_grant, "replace a file outside's DACL to grant itself write (WRITE_DAC), then write"),
     PF("writes.outside_times", RF_KIND_RAW, 0, p_outside_times, "set the write time of a file outside", "metadata"),
     P("writes.junction_out", RF_KIND_RAW, 0, p_junction_out, "write through a junction in the workspace that points outside"),
     P("writes.symlink_out", RF_KIND_RAW, RF_PROBE_NEEDS_ROOT, p_symlink_out, "write through a workspace symlink that points outside (developer mode or admin)"),

@@ -65,6 +65,7 @@
 #define RF_W_OUT_LONG_PREFIX "outside/long-prefix.txt" /* written as \\?\C:\... */
 #define RF_W_OUT_SHORT_NAME "outside/long-file-name-target.txt" /* written by its 8.3 name */
 #define RF_W_OUT_JUNCTION_DIR "outside/junction-target"  /* a junction in ws points here */
+#define RF_W_OUT_DACL "outside/dacl.txt" /* its DACL is replaced (WRITE_DAC) */
 #define RF_W_HELD_DIR "held" /* outside every root, never reset */
 #define RF_W_OUT_HELD "held/by-target.txt" /* the target holds a writable handle */
 

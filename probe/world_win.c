@@ -137,7 +137,7 @@ static const char *const fixture_files[] = {
     RF_W_OUT_APPEND,       RF_W_OUT_TRUNCATE,       RF_W_OUT_OVERWRITE,    RF_W_OUT_RENAME,
     RF_W_OUT_UNLINK,       RF_W_OUT_CHMOD,          RF_W_OUT_UTIME,        RF_W_OUT_SYMLINK_TARGET,
     RF_W_OUT_HARDLINK_SRC, RF_W_OUT_RENAME_IN,      RF_W_OUT_ADS,          RF_W_OUT_LONG_PREFIX,
-    RF_W_OUT_SHORT_NAME,
+    RF_W_OUT_SHORT_NAME,   RF_W_OUT_DACL,
 };
 
 int rf_wworld_reset(rf_wworld *w, rf_error *err) {
