@@ -356,6 +356,7 @@ static void print_json(const rf_matrix *m, const char *wine, const char *winver,
         json_kv(&b, "id", p->id, true);
         json_kv(&b, "guarantee", rf_guarantee_name(p->guarantee), true);
         json_kv(&b, "kind", rf_probe_kind_name(p->kind), true);
+        json_kv(&b, "facet", p->facet, true);
         rf_jsonbuf_raw(&b, "\"cells\":[");
         for (size_t c = 0; c < m->n_columns; c++) {
             const rf_matrix_cell *cell = &m->columns[c].cells[i];

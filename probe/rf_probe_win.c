@@ -81,6 +81,8 @@ static void print_listing(const rf_probe *p) {
     rf_jsonbuf_string(&b, rf_probe_kind_name(p->kind));
     rf_jsonbuf_raw(&b, (p->flags & RF_PROBE_NEEDS_ROOT) ? ",\"needs_root\":true"
                                                         : ",\"needs_root\":false");
+    rf_jsonbuf_raw(&b, ",\"facet\":");
+    rf_jsonbuf_string(&b, p->facet ? p->facet : "");
     rf_jsonbuf_raw(&b, ",\"description\":");
     rf_jsonbuf_string(&b, p->description);
     rf_jsonbuf_raw(&b, "}");
