@@ -190,7 +190,7 @@ static void parse_lines(const rf_matrix *m, rf_matrix_column *col, char *out) {
  * false when the program could not even start. */
 static bool run_pass(rf_matrix *m, rf_matrix_column *col, const rf_win_matrix_options *o,
                      const char *self, rf_wworld *world, bool confined) {
-    const char *argv[64];
+    const char *argv[16 + 2 * 128]; /* 128: rf-probe.exe's limit of --only */
     char roots[RF_WWORLD_N_ROOTS][MAX_PATH * 2];
     size_t n = 0;
     if (confined) {
