@@ -46,6 +46,13 @@ static void p_ads_secret(const rf_probe_world *w, rf_probe_result *r) {
     _snwprintf(stream, RF_WPATH + 16, L"%ls::$DATA", path);
     stream[RF_WPATH + 15] = L'\0';
     read_for_nonce(w, stream, "read the secret as token.txt::$DATA", r);
+    /* The file is there by its plain name but not by its stream name: the
+     * filesystem knows no streams (not NTFS, or Wine), which hides nothing. */
+    DWORD e = (DWORD)r->err;
+    if (r->outcome == RF_OUT_BLOCKED && (e == ERROR_FILE_NOT_FOUND || e == ERROR_INVALID_NAME) &&
+        rf_probe_win_exists(path))
+        rf_probe_error(r, (int)e, "token.txt exists but its ::$DATA name is not understood here "
+                                  "(no NTFS stream names)");
 }
 
 static void p_list_dir(const rf_probe_world *w, rf_probe_result *r) {
