@@ -49,6 +49,11 @@ check "not found is 127" 127 $?
 echo "not a program" >"$ws/notes.txt"
 wine "$exe" run -- "$(winpath "$ws/notes.txt")" >/dev/null 2>&1
 check "a file that is not a program is 126" 126 $?
+printf '@echo off\r\nexit /b 0\r\n' >"$ws/ok.cmd"
+wine "$exe" run -- "$(winpath "$ws/ok.cmd")" 'a%b' >/dev/null 2>&1
+check "a batch argument cmd.exe would misread is refused: 126" 126 $?
+wine "$exe" run -- "$(winpath "$ws/ok.cmd")" ab >/dev/null 2>&1
+check "the same batch file with a plain argument runs" 0 $?
 wine "$exe" run --timeout 1 -- "$(winpath "$helper")" sleep 30000 >/dev/null 2>&1
 check "timeout is 124" 124 $?
 wine "$exe" run --no-such-flag -- cmd /c "exit 0" >/dev/null 2>&1
