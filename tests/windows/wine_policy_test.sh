@@ -87,6 +87,15 @@ check "--require deny_read fails closed too" 125 $?
 wine "$exe" run --require process_tree -- cmd /c "exit 0" >/dev/null 2>&1
 check "require process_tree (enforced by the job) runs" 0 $?
 
+printf '{"version": 1, "deny_read": ["~\\\\secret"]}\n' >"$wine_scratch/drlist.json"
+out=$(wine "$exe" run --policy "$(winpath "$wine_scratch/drlist.json")" -- cmd /c "exit 0" 2>&1)
+check "a deny_read list without require still runs" 0 $?
+check "with a warning that it is not enforced" yes "$(has "$out" 'warning: deny_read is absent.*secret.*stays readable')"
+wine "$exe" run --backend elevated -- cmd /c "exit 0" >/dev/null 2>&1
+check "--backend elevated is not available: 125" 125 $?
+wine "$exe" run --backend none -- cmd /c "exit 4" >/dev/null 2>&1
+check "--backend none runs the command" 4 $?
+
 mkdir -p "$managed_dir"
 printf '{"version": 1, "network": "off"}\n' >"$managed_dir/managed.json"
 out=$(run_set --policy "$(winpath "$wine_scratch/on.json")" --network on)
