@@ -25,6 +25,7 @@
 #include "backends/windows/prepare_win.h"
 #include "backends/windows/run_win.h"
 #include "backends/windows/selftest_win.h"
+#include "backends/windows/status_print.h"
 #include "core/error.h"
 
 #define EXIT_USAGE 2
@@ -34,7 +35,7 @@ static const char main_usage[] =
     "\n"
     "commands:\n"
     "  run [options] -- CMD ARGS...   run CMD in the sandbox (`run --help`)\n"
-    "  status                         what the Windows backend enforces here\n"
+    "  status [--json]                backends here and what each enforces\n"
     "  ungrant DIR                    remove the ACEs ringfence added on DIR and below\n"
     "  selftest                       check the boundary on this Windows machine\n"
     "  bench [FILES [SPAWNS]]         ACL and spawn timings\n"
@@ -45,14 +46,25 @@ static int usage(void) {
     return EXIT_USAGE;
 }
 
-static int cmd_status(void) {
-    rf_backend_status st;
-    memset(&st, 0, sizeof st);
-    rf_win_unelevated_table(&st, rf_win_wine_version());
-    printf("%s: %s (%s)\n", st.name, st.available ? "available" : "unavailable", st.reason);
-    for (int g = 0; g < RF_G_COUNT; g++)
-        printf("  %-13s %-9s %s\n", rf_guarantee_name((rf_guarantee)g),
-               rf_level_name(st.level[g]), st.why[g]);
+/* `ringfence status [--json]`: the backends built in, in core's layout. */
+static int cmd_status(int argc, char **argv) {
+    bool json = argc == 3 && strcmp(argv[2], "--json") == 0;
+    if (argc > 3 || (argc == 3 && !json)) {
+        fprintf(stderr, "usage: ringfence status [--json]\n");
+        return EXIT_USAGE;
+    }
+    rf_backend_status sts[2];
+    memset(sts, 0, sizeof sts);
+    rf_win_unelevated_table(&sts[0], rf_win_wine_version());
+    rf_win_none_table(&sts[1]);
+    char *text = NULL;
+    rf_error err = {0};
+    if (rf_win_status_render(sts, 2, json, &text, &err) < 0) {
+        fprintf(stderr, "ringfence: %s\n", err.message);
+        return 125;
+    }
+    fputs(text, stdout);
+    free(text);
     return 0;
 }
 
@@ -77,7 +89,7 @@ int wmain(int argc, wchar_t **wargv) {
     if (strcmp(cmd, "probe") == 0 && (argc == 4 || argc == 5))
         return rf_win_probe(argv[2], argv[3], argc == 5 ? argv[4] : NULL);
     if (strcmp(cmd, "status") == 0)
-        return cmd_status();
+        return cmd_status(argc, argv);
     if (strcmp(cmd, "selftest") == 0) {
         rf_error err = {0};
         int rc = rf_win_selftest(argv[0], stdout, &err);

@@ -213,9 +213,7 @@ static int select_backend(const rf_policy *policy, rf_backend_status *st, bool *
         rf_win_unelevated_table(st, rf_win_wine_version());
         *confine = true;
     } else if (strcmp(name, "none") == 0) {
-        st->name = "none";
-        for (int g = 0; g < RF_G_COUNT; g++)
-            snprintf(st->why[g], sizeof st->why[g], "backend none applies no boundary");
+        rf_win_none_table(st);
         *confine = false;
     } else {
         run_error("backend '%s' is not available on Windows yet; windows-unelevated "

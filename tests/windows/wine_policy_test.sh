@@ -62,6 +62,12 @@ wine "$exe" run --timeout -3 -- cmd /c "exit 0" >/dev/null 2>&1
 check "a bad --timeout is 125" 125 $?
 wine "$exe" frobnicate >/dev/null 2>&1
 check "an unknown command is 2" 2 $?
+out=$(wine "$exe" status --json 2>&1 | tr -d '\r')
+check "status --json exit" 0 $?
+check "status --json says writes are absent under Wine" yes \
+    "$(has "$out" '"writes": \{"level": "absent"')"
+wine "$exe" status --bogus >/dev/null 2>&1
+check "status with a bad option is 2" 2 $?
 
 # ---- the policy: file, flags, managed, default file --------------------------
 printf '{"version": 1, "network": "on", "env": {"set": {"RF_FROM_POLICY": "yes"}}}\n' \
