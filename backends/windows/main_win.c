@@ -6,7 +6,8 @@
  *   ringfence run [--policy F] [--workspace D] [--allow-write D]...
  *                 [--network on|off] [--backend B] [--require G]...
  *                 [--timeout S] [--read-only] -- CMD [ARGS...]   (run_win.c)
- *   ringfence status
+ *   ringfence status [--json]
+ *   ringfence policy check FILE
  *   ringfence ungrant DIR
  *   ringfence selftest
  *   ringfence bench [FILES [SPAWNS]]
@@ -36,6 +37,7 @@ static const char main_usage[] =
     "commands:\n"
     "  run [options] -- CMD ARGS...   run CMD in the sandbox (`run --help`)\n"
     "  status [--json]                backends here and what each enforces\n"
+    "  policy check FILE              validate a policy file (with the managed one)\n"
     "  ungrant DIR                    remove the ACEs ringfence added on DIR and below\n"
     "  selftest                       check the boundary on this Windows machine\n"
     "  bench [FILES [SPAWNS]]         ACL and spawn timings\n"
@@ -78,6 +80,8 @@ int wmain(int argc, wchar_t **wargv) {
     const char *cmd = argv[1];
     if (strcmp(cmd, "run") == 0)
         return rf_win_cmd_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "policy") == 0)
+        return rf_win_cmd_policy_check(argc - 1, argv + 1);
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
         fputs(main_usage, stdout);
         return 0;

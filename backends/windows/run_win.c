@@ -382,3 +382,27 @@ out:
     free(managed);
     return status;
 }
+
+int rf_win_cmd_policy_check(int argc, char **argv) {
+    if (argc != 3 || strcmp(argv[1], "check") != 0) {
+        run_error("usage: ringfence policy check FILE (policy show is not built for Windows)");
+        return 2;
+    }
+    char *managed = rf_win_managed_policy_path();
+    if (!managed) {
+        run_error("cannot find the ProgramData folder for the managed policy");
+        return EXIT_FAILURE_RF;
+    }
+    rf_load_options opts = {.policy_file = argv[2], .managed_file = managed};
+    rf_policy *policy = NULL;
+    rf_error err = {0};
+    int rc = rf_policy_load(&opts, &policy, &err);
+    free(managed);
+    if (rc < 0) {
+        run_error("%s", err.message);
+        return EXIT_FAILURE_RF;
+    }
+    rf_policy_free(policy);
+    printf("%s: ok\n", argv[2]);
+    return 0;
+}

@@ -14,6 +14,10 @@
  * failed, 126 cannot be executed, 127 not found. */
 int rf_win_cmd_run(int argc, char **argv);
 
+/* `ringfence policy check FILE` (argv[0] is "policy"): FILE merged with the
+ * managed policy, "FILE: ok" or the first error; 0, 125, or 2 for usage. */
+int rf_win_cmd_policy_check(int argc, char **argv);
+
 /* The command's environment: the parent's, scrubbed and set by the policy;
  * with the network off, env/'s shim table (Windows values) and `denybin_dir`
  * first on PATH with .CMD in PATHEXT; TEMP and TMP set to `tmp_dir` when not

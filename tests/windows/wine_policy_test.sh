@@ -83,6 +83,12 @@ out=$(wine "$exe" run --policy "$(winpath "$wine_scratch/bad.json")" -- cmd /c "
 check "a bad policy is 125" 125 $?
 check "the message names the field" yes "$(has "$out" 'network.*expected "off" or "on"')"
 
+out=$(wine "$exe" policy check "$(winpath "$wine_scratch/bad.json")" 2>&1)
+check "policy check of a bad file is 125" 125 $?
+check "policy check names the field" yes "$(has "$out" 'network')"
+out=$(wine "$exe" policy check "$(winpath "$wine_scratch/on.json")" 2>&1 | tr -d '\r')
+check "policy check of a good file" yes "$(has "$out" 'on\.json: ok$')"
+
 printf '{"version": 1, "require": ["deny_read"]}\n' >"$wine_scratch/dr.json"
 out=$(wine "$exe" run --policy "$(winpath "$wine_scratch/dr.json")" -- cmd /c "exit 0" 2>&1)
 check "require deny_read fails closed (125)" 125 $?
