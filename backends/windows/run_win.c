@@ -374,6 +374,12 @@ int rf_win_cmd_run(int argc, char **argv) {
     bool confine = false;
     if ((status = select_backend(policy, &st, &confine)) != 0)
         goto out;
+    if (a.read_only && !confine) {
+        /* --read-only promises that nothing is writable: only a token can. */
+        run_error("--read-only needs a confining backend; backend %s applies none", st.name);
+        status = EXIT_FAILURE_RF;
+        goto out;
+    }
     warn_deny_read(policy, &st);
     status = run_confined(&a, argv, policy, confine);
 out:

@@ -184,6 +184,8 @@ check "while a normal run's workspace is recorded" yes "$(in_state "$ws")"
 r=no
 [ -d "$ro/.git" ] || r=yes
 check "a read-only run creates no protected folder" yes "$r"
+(cd "$ro" && wine "$exe" run --read-only --backend none -- cmd /c "exit 0" >/dev/null 2>&1)
+check "--read-only with backend none fails closed" 125 $?
 
 # ---- ungrant ----------------------------------------------------------------------
 wine "$exe" run -- cmd /c "exit 0" >/dev/null 2>&1
