@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/path_resolve.h"
 #include "core/policy_internal.h"
 #include "env/env.h"
 
@@ -68,7 +69,7 @@ static void allowance_text(const rf_strv *allowance, char *buf, size_t size) {
 static int check_writable_root(const rf_merge_input *in, const char *root, const char *field,
                                rf_error *err) {
     rf_quoted q, qh;
-    if (strcmp(root, "/") == 0)
+    if (rf_path_is_fs_root(root))
         return rf_fail_policy(err, field,
                               "%s is the root folder: it would make every file writable",
                               rf_quote(&q, root));
