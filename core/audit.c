@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/passwd_name.h"
 
 #define LOG_RELATIVE "ringfence/audit.jsonl"
 
@@ -421,12 +422,19 @@ static bool add_time(cJSON *obj) {
 }
 
 /* The user's name from the passwd database (not $USER, which the caller
- * controls), or null when uid has no entry. */
+ * controls), or null when uid has no entry: /etc/passwd read directly, NSS
+ * for whatever that file does not settle (passwd_name.c says why). */
 static bool add_user(cJSON *obj) {
     char buf[4096];
-    struct passwd pw, *found = NULL;
-    getpwuid_r(getuid(), &pw, buf, sizeof buf, &found);
-    return add_string(obj, "user", found ? found->pw_name : NULL) &&
+    const char *name = NULL;
+    if (rf_passwd_file_name("/etc/passwd", (unsigned)getuid(), buf, sizeof buf) == 1) {
+        name = buf;
+    } else {
+        struct passwd pw, *found = NULL;
+        getpwuid_r(getuid(), &pw, buf, sizeof buf, &found);
+        name = found ? found->pw_name : NULL;
+    }
+    return add_string(obj, "user", name) &&
            cJSON_AddNumberToObject(obj, "uid", (double)getuid()) &&
            cJSON_AddNumberToObject(obj, "pid", (double)getpid());
 }
