@@ -136,7 +136,7 @@ int rf_path_resolve(const char *path, const char *field, char **out, rf_error *e
         if (pending[pos] == '\0')
             break;
         const char *name = pending + pos;
-        size_t n = strcspn(name, "/");
+        size_t n = (size_t)(strchrnul(name, '/') - name);
         pos += n;
         if (n == 1 && name[0] == '.')
             continue;
@@ -237,7 +237,7 @@ int rf_protected_name_normalize(const char *name, const char *field, char **out,
     size_t nlen = 0;
     const char *p = name;
     while (*p) {
-        size_t n = strcspn(p, "/");
+        size_t n = (size_t)(strchrnul(p, '/') - p);
         if (n == 2 && p[0] == '.' && p[1] == '.') {
             free(norm);
             /* ".." would climb out of the root and protect (or, by omission,

@@ -48,7 +48,7 @@ static bool star_pattern_match(const char *pattern, const char *name) {
 
 bool rf_env_glob_match(const char *pattern, const char *name) {
     /* `?`, sets and backslash escapes: fnmatch, whose rules they are. */
-    if (strpbrk(pattern, "?[\\"))
+    if (strchr(pattern, '?') || strchr(pattern, '[') || strchr(pattern, '\\'))
         /* fnmatch without FNM_PATHNAME/FNM_PERIOD: names have no slashes or dot rules. */
         return fnmatch(pattern, name, 0) == 0;
     return star_pattern_match(pattern, name);
