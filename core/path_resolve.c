@@ -136,7 +136,7 @@ int rf_path_resolve(const char *path, const char *field, char **out, rf_error *e
         if (pending[pos] == '\0')
             break;
         const char *name = pending + pos;
-        size_t n = strcspn(name, "/");
+        size_t n = (size_t)(strchrnul(name, '/') - name);
         pos += n;
         if (n == 1 && name[0] == '.')
             continue;

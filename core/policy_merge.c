@@ -191,7 +191,7 @@ static int merge_deny_read(const rf_merge_input *in, rf_policy *out) {
 
 /* Sets "NAME=VALUE", replacing an entry of the same NAME when `replace`. */
 static int env_set_put(rf_list *list, const char *pair, rf_source source) {
-    size_t name_len = strcspn(pair, "=");
+    size_t name_len = (size_t)(strchrnul(pair, '=') - pair);
     for (size_t i = 0; i < list->len; i++) {
         const char *item = list->items[i].value;
         if (strncmp(item, pair, name_len) == 0 && item[name_len] == '=') {
