@@ -7,3 +7,5 @@
 #endif
 
 const char *rf_cli_managed_policy_path(void) { return RF_MANAGED_POLICY_PATH; }
+
+const char *rf_cli_grant_program(void) { return "backends/linux/elevated/ringfence-grant"; }

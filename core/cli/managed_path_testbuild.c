@@ -8,3 +8,6 @@ const char *rf_cli_managed_policy_path(void) {
     const char *path = getenv("RINGFENCE_TEST_MANAGED_POLICY");
     return (path && path[0]) ? path : NULL;
 }
+
+/* The test build of ringfence-grant reads setup.json from $RINGFENCE_TEST_SETUP_RECORD. */
+const char *rf_cli_grant_program(void) { return "backends/linux/elevated/ringfence-grant_testbuild"; }
