@@ -115,6 +115,20 @@ static bool plan_has_path(const rf_grant_plan *plan, const char *path) {
     return false;
 }
 
+/* A path inside another granted workspace is that grant's business: ACLs
+ * are the union of all grants (the per-run limits are the runner's Landlock
+ * layer), and two grants changing one file would mistake each other's
+ * entries for the user's own. */
+static bool inside_granted_workspace(const rf_grant_record *rec, const char *path) {
+    for (size_t i = 0; i < rec->n; i++)
+        for (size_t k = 0; !rec->entries[i].shared && k < rec->entries[i].plan.n; k++) {
+            const rf_grant_target *t = &rec->entries[i].plan.targets[k];
+            if (t->kind == RF_GRANT_WRITABLE && rf_path_within(path, t->path))
+                return true;
+        }
+    return false;
+}
+
 /* Two grants over the same files would each take the other's entries for the
  * user's own; refuse instead. */
 static int check_overlap(const rf_grant_record *rec, const rf_grant_plan *plan, rf_error *err) {
@@ -208,6 +222,7 @@ static int grant_roots(context *c, const rf_grant_plan *plan, const struct stat 
     size_t shared_first = shared->plan.n;
     for (size_t i = 0; i < plan->n; i++)
         if (plan->targets[i].shared && !plan_has_path(&shared->plan, plan->targets[i].path) &&
+            !inside_granted_workspace(&c->rec, plan->targets[i].path) &&
             (rc = copy_target(&shared->plan, &plan->targets[i])) < 0)
             return rf_fail_errno(err, -rc, "recording the grant");
     size_t shared_index = (size_t)(shared - c->rec.entries);
@@ -432,7 +447,7 @@ int rf_grant_run(const rf_grant_options *o, rf_error *err) {
             rc = walk_in_background(&c, err);
         }
     }
-    if (rc >= 0) {
+    if (rc >= 0 && (!pending || o->wait)) {
         printf("walk: visited=%" PRIu64 " changed=%" PRIu64 " not_owned=%" PRIu64 "\n", t.visited,
                t.changed, t.skipped_not_owned);
         if (t.skipped_not_owned)
@@ -499,8 +514,8 @@ int rf_ungrant_run(const rf_grant_options *o, rf_error *err) {
                    "removed from them\n",
                    total.changed_since_grant);
         if (total.skipped_not_owned)
-            printf("%" PRIu64 " files not owned by you (created by the sandbox users) were left "
-                   "as they are\n",
+            printf("%" PRIu64 " files not owned by you (such as files the sandbox users created) "
+                   "were left as they are\n",
                    total.skipped_not_owned);
     }
     context_free(&c);

@@ -93,8 +93,12 @@ static int ungrant_file(rf_grant_walk *w, int fd, const char *path, const struct
             if (rf_acl_parse(saved->before, &target) < 0)
                 target = current;
         } else {
-            if (saved)
-                w->changed_since_grant++; /* someone changed it since: remove ours only */
+            if (saved) { /* someone changed it since: remove ours only */
+                w->changed_since_grant++;
+                fprintf(stderr, "ringfence ungrant: the %s ACL of %s changed since the grant; "
+                                "removing ringfence's entries only\n",
+                        is_default ? "default" : "access", path);
+            }
             rf_acl_strip(&target, uids, n_uids, is_default);
         }
         if (!rf_acl_equal(&target, &current)) {
