@@ -13,7 +13,7 @@
 
 #include "tests/check.h"
 
-static char base[4096];
+static char base[1024];
 
 static void path_in(char *out, size_t size, const char *name) { snprintf(out, size, "%s/%s", base, name); }
 
