@@ -283,7 +283,8 @@ static unsigned effective(const char *rel, unsigned uid, unsigned gid) {
     rf_acl acl;
     rf_error err = {0};
     unsigned perm = 99;
-    if (fd >= 0 && fstat(fd, &st) == 0 && rf_acl_read(fd, false, &acl, p, &err) == 0)
+    rf_acl_file f = {fd, true, p};
+    if (fd >= 0 && fstat(fd, &st) == 0 && rf_acl_read(&f, false, &acl, &err) == 0)
         perm = rf_acl_effective(&acl, st.st_uid, st.st_gid, uid, &gid, 1);
     if (fd >= 0)
         close(fd);

@@ -77,10 +77,13 @@ static int convert_in(acl_t acl, rf_acl *out) {
     return 0;
 }
 
-int rf_acl_read(int fd, bool is_default, rf_acl *out, const char *what, rf_error *err) {
+int rf_acl_read(const rf_acl_file *f, bool is_default, rf_acl *out, rf_error *err) {
+    const char *what = f->what;
     char path[64];
-    fd_path(fd, path);
-    acl_t acl = acl_get_file(path, is_default ? ACL_TYPE_DEFAULT : ACL_TYPE_ACCESS);
+    fd_path(f->fd, path);
+    acl_t acl = (is_default || f->o_path)
+                    ? acl_get_file(path, is_default ? ACL_TYPE_DEFAULT : ACL_TYPE_ACCESS)
+                    : acl_get_fd(f->fd);
     if (!acl)
         return rf_fail_errno(err, errno, "reading the %s ACL of %s", is_default ? "default" : "access",
                              what);
@@ -126,9 +129,10 @@ fail:;
     return -e;
 }
 
-int rf_acl_write(int fd, bool is_default, const rf_acl *acl, const char *what, rf_error *err) {
+int rf_acl_write(const rf_acl_file *f, bool is_default, const rf_acl *acl, rf_error *err) {
+    const char *what = f->what;
     char path[64];
-    fd_path(fd, path);
+    fd_path(f->fd, path);
     const char *type = is_default ? "default" : "access";
     if (is_default && acl->n == 0) {
         if (acl_delete_def_file(path) < 0)
@@ -142,7 +146,8 @@ int rf_acl_write(int fd, bool is_default, const rf_acl *acl, const char *what, r
         rf_acl_format(acl, text, sizeof text);
         return rf_fail_errno(err, -rc, "building the %s ACL %s for %s", type, text, what);
     }
-    if (acl_set_file(path, is_default ? ACL_TYPE_DEFAULT : ACL_TYPE_ACCESS, out) < 0)
+    if (((is_default || f->o_path) ? acl_set_file(path, is_default ? ACL_TYPE_DEFAULT : ACL_TYPE_ACCESS, out)
+                                   : acl_set_fd(f->fd, out)) < 0)
         rc = rf_fail_errno(err, errno, "setting the %s ACL of %s", type, what);
     acl_free(out);
     return rc;

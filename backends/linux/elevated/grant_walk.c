@@ -20,11 +20,12 @@
 
 /* ---- one file ------------------------------------------------------------ */
 
-static int grant_file(rf_grant_walk *w, int fd, const char *path, const struct stat *st,
+static int grant_file(rf_grant_walk *w, const rf_acl_file *f, const struct stat *st,
                       rf_grant_kind kind, rf_error *err) {
+    const char *path = f->what;
     unsigned uids[3];
     rf_acl access_before;
-    int rc = rf_acl_read(fd, false, &access_before, path, err);
+    int rc = rf_acl_read(f, false, &access_before, err);
     bool changed = false;
     for (int is_default = 0; rc == 0 && is_default <= 1; is_default++) {
         rf_acl_named named[3];
@@ -33,7 +34,7 @@ static int grant_file(rf_grant_walk *w, int fd, const char *path, const struct s
             continue;
         size_t n_uids = rf_grant_strip_uids(w->plan, is_default, uids);
         rf_acl before = access_before;
-        if (is_default && (rc = rf_acl_read(fd, true, &before, path, err)) < 0)
+        if (is_default && (rc = rf_acl_read(f, true, &before, err)) < 0)
             break;
         if (w->resume) {
             /* Resuming an interrupted walk: our entries already there. */
@@ -63,7 +64,7 @@ static int grant_file(rf_grant_walk *w, int fd, const char *path, const struct s
             }
         }
         if (!rf_acl_equal(&after, &before)) {
-            rc = rf_acl_write(fd, is_default, &after, path, err);
+            rc = rf_acl_write(f, is_default, &after, err);
             changed = true;
         }
     }
@@ -72,8 +73,9 @@ static int grant_file(rf_grant_walk *w, int fd, const char *path, const struct s
     return rc;
 }
 
-static int ungrant_file(rf_grant_walk *w, int fd, const char *path, const struct stat *st,
+static int ungrant_file(rf_grant_walk *w, const rf_acl_file *f, const struct stat *st,
                         rf_grant_kind kind, rf_error *err) {
+    const char *path = f->what;
     unsigned uids[3];
     bool changed = false;
     int rc = 0;
@@ -83,7 +85,7 @@ static int ungrant_file(rf_grant_walk *w, int fd, const char *path, const struct
             continue;
         size_t n_uids = rf_grant_strip_uids(w->plan, is_default, uids);
         rf_acl current, target;
-        if ((rc = rf_acl_read(fd, is_default, &current, path, err)) < 0)
+        if ((rc = rf_acl_read(f, is_default, &current, err)) < 0)
             break;
         target = current;
         const rf_grant_saved *saved =
@@ -102,7 +104,7 @@ static int ungrant_file(rf_grant_walk *w, int fd, const char *path, const struct
             rf_acl_strip(&target, uids, n_uids, is_default);
         }
         if (!rf_acl_equal(&target, &current)) {
-            rc = rf_acl_write(fd, is_default, &target, path, err);
+            rc = rf_acl_write(f, is_default, &target, err);
             changed = true;
         }
     }
@@ -111,18 +113,18 @@ static int ungrant_file(rf_grant_walk *w, int fd, const char *path, const struct
     return rc;
 }
 
-static int apply_file(rf_grant_walk *w, int fd, const char *path, const struct stat *st,
+static int apply_file(rf_grant_walk *w, const rf_acl_file *f, const struct stat *st,
                       rf_grant_kind kind, rf_error *err) {
     if (st->st_uid != w->owner) {
         w->skipped_not_owned++;
         return 0;
     }
     if (w->ungrant)
-        return ungrant_file(w, fd, path, st, kind, err);
+        return ungrant_file(w, f, st, kind, err);
     /* Already reachable as `other`: no entry needed to cross the folder. */
     if (kind == RF_GRANT_TRAVERSE && (st->st_mode & S_IXOTH))
         return 0;
-    return grant_file(w, fd, path, st, kind, err);
+    return grant_file(w, f, st, kind, err);
 }
 
 /* ---- roots --------------------------------------------------------------- */
@@ -173,7 +175,8 @@ int rf_grant_walk_root(rf_grant_walk *w, const rf_grant_target *target, rf_error
         w->skipped_other++; /* a symlink itself, a device, a FIFO: no ACL of ours */
     } else {
         w->visited++;
-        rc = apply_file(w, fd, target->path, &st, target->kind, err);
+        rf_acl_file f = {fd, true, target->path};
+        rc = apply_file(w, &f, &st, target->kind, err);
     }
     close(fd);
     return rc;
@@ -228,8 +231,19 @@ static int walk_entry(rf_grant_walk *w, int parent, const struct dirent *de, cha
     /* O_NOFOLLOW at every step: a directory swapped for a symlink between
      * readdir and open (a symlink race by a sandboxed command writing the
      * workspace) must not lead the walk, and the grant, out of the tree. */
-    int flags = O_NOFOLLOW | O_CLOEXEC | (de->d_type == DT_DIR ? O_RDONLY | O_DIRECTORY : O_PATH);
+    /* Regular files are opened for reading so their ACL goes through the fd
+     * (O_NONBLOCK: a FIFO swapped in must not hang the walk); a file the
+     * owner may not read falls back to O_PATH. */
+    int flags = O_NOFOLLOW | O_CLOEXEC;
+    flags |= de->d_type == DT_DIR   ? O_RDONLY | O_DIRECTORY
+             : de->d_type == DT_REG ? O_RDONLY | O_NONBLOCK | O_NOCTTY
+                                    : O_PATH;
+    bool o_path = !(flags & (O_DIRECTORY | O_NONBLOCK));
     int fd = openat(parent, de->d_name, flags);
+    if (fd < 0 && errno == EACCES && de->d_type == DT_REG) {
+        fd = openat(parent, de->d_name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        o_path = true;
+    }
     if (fd < 0) {
         if (errno == ENOENT || errno == ELOOP || errno == ENOTDIR || errno == EACCES) {
             w->skipped_other++;
@@ -245,8 +259,9 @@ static int walk_entry(rf_grant_walk *w, int parent, const struct dirent *de, cha
         if (!w->count_only || de->d_type == DT_UNKNOWN)
             w->visited++;
         /* A target's own path was done in the roots phase. */
+        rf_acl_file f = {fd, o_path, path};
         if (!w->count_only && t && strcmp(t->path, path) != 0)
-            rc = apply_file(w, fd, path, &st, t->kind, err);
+            rc = apply_file(w, &f, &st, t->kind, err);
         if (!w->count_only)
             report_progress(w);
         if (rc == 0 && S_ISDIR(st.st_mode) && t && t->kind != RF_GRANT_DENY) {
