@@ -124,7 +124,7 @@ static void build_tree(void) {
     }
 }
 
-static void write_setup_and_policy(void) {
+static void write_setup(const char *name, unsigned online_uid) {
     rf_setup_record r;
     memset(&r, 0, sizeof r);
     r.format = RF_SETUP_FORMAT;
@@ -135,7 +135,7 @@ static void write_setup_and_policy(void) {
     r.offline.id = SB1;
     snprintf(r.offline.home, sizeof r.offline.home, "/var/lib/ringfence/rftest-offline");
     snprintf(r.online.name, sizeof r.online.name, "rftest-online");
-    r.online.id = SB2;
+    r.online.id = online_uid;
     snprintf(r.online.home, sizeof r.online.home, "/var/lib/ringfence/rftest-online");
     snprintf(r.table, sizeof r.table, "ringfence");
     memset(r.table_sha256, 'a', 64);
@@ -143,10 +143,13 @@ static void write_setup_and_policy(void) {
     snprintf(r.restore_unit, sizeof r.restore_unit, "/etc/systemd/system/rftest.service");
     snprintf(r.runner_path, sizeof r.runner_path, "/usr/local/lib/ringfence/ringfence-runner");
     char path[600];
-    snprintf(path, sizeof path, "%s/setup.json", base);
+    snprintf(path, sizeof path, "%s/%s", base, name);
     rf_error err = {0};
-    CHECK(rf_setup_record_save(path, &r, &err) == 0, "writing setup.json: %s", err.message);
+    CHECK(rf_setup_record_save(path, &r, &err) == 0, "writing %s: %s", path, err.message);
     setenv("RINGFENCE_TEST_SETUP_RECORD", path, 1);
+}
+
+static void write_policy(void) {
     pathf(policy, sizeof policy, "%s/policy.json", base);
     FILE *f = fopen(policy, "w");
     CHECK(f != NULL, "writing %s", policy);
@@ -420,7 +423,8 @@ int main(void) {
     pathf(bin_dir, sizeof bin_dir, "%s/bin", base);
     snprintf(cli, sizeof cli, "%s/ringfence_testbuild", bin_dir);
     build_tree();
-    write_setup_and_policy();
+    write_setup("setup.json", SB2);
+    write_policy();
     /* The bazel output tree is under /root (0700): copy the programs where
      * the made-up real user can run them, in the layout rf_install_find knows. */
     char grant_copy[700];
@@ -447,6 +451,12 @@ int main(void) {
     snprintf(sub, sizeof sub, "%s/src", ws);
     CHECK(cli_as_real("grant", "--wait", sub, out, sizeof out) == 1 && strstr(out, "overlaps"),
           "a grant overlapping a granted workspace is refused");
+
+    /* Setup run again with another uid: the old grant is named, not reused. */
+    write_setup("setup-redone.json", 4000005);
+    CHECK(cli_as_real("grant", NULL, ws, out, sizeof out) == 1 && strstr(out, "ungrant"),
+          "a grant to uids setup no longer names is reported, with the way out");
+    write_setup("setup.json", SB2);
 
     char ws2[600];
     snprintf(ws2, sizeof ws2, "%s/ws2", home);

@@ -202,7 +202,16 @@ static bool has_walk(const rf_grant_plan *plan, size_t first) {
  * not granted before.  Returns 1 when the workspace was already recorded. */
 static int grant_roots(context *c, const rf_grant_plan *plan, const struct stat *ws,
                        const struct stat *home_st, rf_error *err) {
-    if (rf_grant_record_find(&c->rec, (uint64_t)ws->st_dev, (uint64_t)ws->st_ino, false))
+    const rf_grant_entry *old =
+        rf_grant_record_find(&c->rec, (uint64_t)ws->st_dev, (uint64_t)ws->st_ino, false);
+    if (old && (old->plan.sandbox_uids[0] != plan->sandbox_uids[0] ||
+                old->plan.sandbox_uids[1] != plan->sandbox_uids[1]))
+        return rf_fail(err, -ESTALE,
+                       "granting %s: it was granted to uids %u and %u, but setup now names %u and "
+                       "%u (setup was run again); run `ringfence ungrant %s` and grant it again",
+                       old->path, old->plan.sandbox_uids[0], old->plan.sandbox_uids[1],
+                       plan->sandbox_uids[0], plan->sandbox_uids[1], old->path);
+    if (old)
         return 1;
     int rc = check_overlap(&c->rec, plan, err);
     if (rc < 0)
