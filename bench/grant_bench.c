@@ -162,7 +162,8 @@ int main(int argc, char **argv) {
         snprintf(cmd, sizeof cmd, "setfacl -R -b -k '%s'", ws);
         rc = rc ? rc : sh(cmd);
         double per = (double)n / 1000.0;
-        printf("| %ld | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.2f ms | %.1f µs | %.1f ms | %.1f ms |\n",
+        printf("| %ld | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.2f ms | %.1f µs | %.1f ms | %.1f "
+               "ms |\n",
                n, first * 1e3, first * 1e3 / per, setfacl * 1e3, setfacl * 1e3 / per, second * 1e3,
                lookup * 1e6, ungrant * 1e3, ungrant * 1e3 / per);
         fflush(stdout);

@@ -77,7 +77,12 @@ static void set_acl_text(const char *rel, const char *text) {
 }
 
 static void build_tree(void) {
-    const struct { const char *rel; mode_t mode; bool dir; unsigned owner; } tree[] = {
+    const struct {
+        const char *rel;
+        mode_t mode;
+        bool dir;
+        unsigned owner;
+    } tree[] = {
         {"home", 0700, true, REAL},
         {"home/ws", 0755, true, REAL},
         {"home/ws/src", 0755, true, REAL},
@@ -115,8 +120,9 @@ static void build_tree(void) {
     set_acl_text("home/ws/userown.txt", "u::rw-,u:4000001:r--,g::r--,m::r--,o::r--");
     /* Symlinks out of the tree, one of them at a protected name. */
     char target[1024], link[1024];
-    const struct { const char *to, *at; } links[] = {
-        {"../outside", "home/ws/link"}, {"../outside2", "home/ws/.codex"}};
+    const struct {
+        const char *to, *at;
+    } links[] = {{"../outside", "home/ws/link"}, {"../outside2", "home/ws/.codex"}};
     for (size_t i = 0; i < 2; i++) {
         snprintf(target, sizeof target, "%s", links[i].to);
         snprintf(link, sizeof link, "%s/%s", base, links[i].at);
@@ -191,7 +197,8 @@ static int run_as(unsigned uid, char *const argv[], char *out, size_t size) {
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
-static int cli_as_real(const char *verb, const char *flag, const char *dir, char *out, size_t size) {
+static int cli_as_real(const char *verb, const char *flag, const char *dir, char *out,
+                       size_t size) {
     char *argv[8];
     size_t n = 0;
     argv[n++] = cli;
@@ -269,7 +276,8 @@ static int named_perm(const char *rel, bool is_default, unsigned uid) {
         uid_t *q = acl_get_qualifier(e);
         if (q && *q == uid) {
             acl_get_permset(e, &ps);
-            found = (acl_get_perm(ps, ACL_READ) == 1 ? 4 : 0) | (acl_get_perm(ps, ACL_WRITE) == 1 ? 2 : 0) |
+            found = (acl_get_perm(ps, ACL_READ) == 1 ? 4 : 0) |
+                    (acl_get_perm(ps, ACL_WRITE) == 1 ? 2 : 0) |
                     (acl_get_perm(ps, ACL_EXECUTE) == 1 ? 1 : 0);
         }
         acl_free(q);
@@ -323,7 +331,13 @@ static char *getfacl_tree(void) {
 /* ---- the checks ------------------------------------------------------------ */
 
 static void check_entries(void) {
-    const struct { const char *rel; bool is_default; unsigned uid; int want; const char *reason; } cases[] = {
+    const struct {
+        const char *rel;
+        bool is_default;
+        unsigned uid;
+        int want;
+        const char *reason;
+    } cases[] = {
         {"home/ws", false, SB1, 7, "workspace rwx (offline)"},
         {"home/ws", false, SB2, 7, "workspace rwx (online)"},
         {"home/ws", true, SB1, 7, "workspace default rwx"},
@@ -355,7 +369,13 @@ static void check_entries(void) {
 }
 
 static void check_behaviour(void) {
-    const struct { unsigned uid; op_kind op; const char *rel; int want; const char *reason; } cases[] = {
+    const struct {
+        unsigned uid;
+        op_kind op;
+        const char *rel;
+        int want;
+        const char *reason;
+    } cases[] = {
         {SB1, OP_CREATE, "home/ws/src/new.txt", 0, "sandbox user creates a file in the workspace"},
         {SB2, OP_WRITE, "home/ws/src/a.c", 0, "sandbox user edits an existing file"},
         {SB1, OP_MKDIR, "home/ws/newdir", 0, "sandbox user creates a folder"},
@@ -377,8 +397,9 @@ static void check_behaviour(void) {
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         int got = try_as(cases[i].uid, cases[i].op, cases[i].rel);
-        CHECK(got == cases[i].want, "%s: uid %u on %s gave %s, want %s", cases[i].reason, cases[i].uid,
-              cases[i].rel, got ? strerror(got) : "success", cases[i].want ? strerror(cases[i].want) : "success");
+        CHECK(got == cases[i].want, "%s: uid %u on %s gave %s, want %s", cases[i].reason,
+              cases[i].uid, cases[i].rel, got ? strerror(got) : "success",
+              cases[i].want ? strerror(cases[i].want) : "success");
     }
     /* Mask: the entry the user's mask held back at r-- stays at r--. */
     CHECK(effective("home/ws/masked.txt", MASKED, 9999) == 4, "masked entry still r-- (got %o)",
@@ -428,7 +449,8 @@ int main(void) {
     /* The bazel output tree is under /root (0700): copy the programs where
      * the made-up real user can run them, in the layout rf_install_find knows. */
     char grant_copy[700];
-    snprintf(grant_copy, sizeof grant_copy, "%s/backends/linux/elevated/ringfence-grant_testbuild", bin_dir);
+    snprintf(grant_copy, sizeof grant_copy, "%s/backends/linux/elevated/ringfence-grant_testbuild",
+             bin_dir);
     copy_file("ringfence_testbuild", cli);
     copy_file("backends/linux/elevated/ringfence-grant_testbuild", grant_copy);
     setenv("HOME", home, 1);

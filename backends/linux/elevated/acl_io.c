@@ -85,13 +85,13 @@ int rf_acl_read(const rf_acl_file *f, bool is_default, rf_acl *out, rf_error *er
                     ? acl_get_file(path, is_default ? ACL_TYPE_DEFAULT : ACL_TYPE_ACCESS)
                     : acl_get_fd(f->fd);
     if (!acl)
-        return rf_fail_errno(err, errno, "reading the %s ACL of %s", is_default ? "default" : "access",
-                             what);
+        return rf_fail_errno(err, errno, "reading the %s ACL of %s",
+                             is_default ? "default" : "access", what);
     int rc = convert_in(acl, out);
     acl_free(acl);
     if (rc < 0)
-        return rf_fail_errno(err, -rc, "reading the %s ACL of %s", is_default ? "default" : "access",
-                             what);
+        return rf_fail_errno(err, -rc, "reading the %s ACL of %s",
+                             is_default ? "default" : "access", what);
     return 0;
 }
 
@@ -103,7 +103,8 @@ static int convert_out(const rf_acl *in, acl_t *out) {
         const rf_acl_entry *e = &in->e[i];
         acl_entry_t entry;
         acl_permset_t perms;
-        if (acl_create_entry(&acl, &entry) < 0 || acl_set_tag_type(entry, tag_to_libacl(e->tag)) < 0 ||
+        if (acl_create_entry(&acl, &entry) < 0 ||
+            acl_set_tag_type(entry, tag_to_libacl(e->tag)) < 0 ||
             acl_get_permset(entry, &perms) < 0 || acl_clear_perms(perms) < 0)
             goto fail;
         if (((e->perm & RF_ACL_R) && acl_add_perm(perms, ACL_READ) < 0) ||
@@ -146,8 +147,9 @@ int rf_acl_write(const rf_acl_file *f, bool is_default, const rf_acl *acl, rf_er
         rf_acl_format(acl, text, sizeof text);
         return rf_fail_errno(err, -rc, "building the %s ACL %s for %s", type, text, what);
     }
-    if (((is_default || f->o_path) ? acl_set_file(path, is_default ? ACL_TYPE_DEFAULT : ACL_TYPE_ACCESS, out)
-                                   : acl_set_fd(f->fd, out)) < 0)
+    if (((is_default || f->o_path)
+             ? acl_set_file(path, is_default ? ACL_TYPE_DEFAULT : ACL_TYPE_ACCESS, out)
+             : acl_set_fd(f->fd, out)) < 0)
         rc = rf_fail_errno(err, errno, "setting the %s ACL of %s", type, what);
     acl_free(out);
     return rc;

@@ -25,7 +25,8 @@ unsigned rf_acl_resolve_perm(unsigned perm, mode_t mode) {
 
 static rf_acl_entry *find(rf_acl *acl, int tag, unsigned id) {
     for (size_t i = 0; i < acl->n; i++)
-        if (acl->e[i].tag == tag && (acl->e[i].id == id || (tag != RF_ACL_USER && tag != RF_ACL_GROUP)))
+        if (acl->e[i].tag == tag &&
+            (acl->e[i].id == id || (tag != RF_ACL_USER && tag != RF_ACL_GROUP)))
             return &acl->e[i];
     return NULL;
 }
@@ -37,7 +38,9 @@ static int append(rf_acl *acl, rf_acl_entry e) {
     return 0;
 }
 
-static bool is_named(const rf_acl_entry *e) { return e->tag == RF_ACL_USER || e->tag == RF_ACL_GROUP; }
+static bool is_named(const rf_acl_entry *e) {
+    return e->tag == RF_ACL_USER || e->tag == RF_ACL_GROUP;
+}
 
 static bool in_uids(unsigned uid, const unsigned *uids, size_t n) {
     for (size_t i = 0; i < n; i++)
@@ -209,8 +212,8 @@ void rf_acl_format(const rf_acl *acl, char *buf, size_t size) {
         if (is_named(e))
             snprintf(id, sizeof id, "%u", e->id);
         int w = snprintf(buf + used, size - used, "%s%s:%s:%c%c%c", i ? "," : "",
-                         tag_prefix(e->tag), id, (e->perm & 4) ? 'r' : '-', (e->perm & 2) ? 'w' : '-',
-                         (e->perm & 1) ? 'x' : '-');
+                         tag_prefix(e->tag), id, (e->perm & 4) ? 'r' : '-',
+                         (e->perm & 2) ? 'w' : '-', (e->perm & 1) ? 'x' : '-');
         if (w < 0)
             break;
         used += (size_t)w;

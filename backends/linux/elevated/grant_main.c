@@ -76,8 +76,8 @@ int main(int argc, char **argv) {
             break;
         case OPT_ALLOW_WRITE:
             if (o.n_allow_write == sizeof allow / sizeof allow[0]) {
-                fprintf(stderr, "ringfence %s: too many --allow-write options (at most %zu)\n", verb,
-                        sizeof allow / sizeof allow[0]);
+                fprintf(stderr, "ringfence %s: too many --allow-write options (at most %zu)\n",
+                        verb, sizeof allow / sizeof allow[0]);
                 return 2;
             }
             allow[o.n_allow_write++] = optarg;
@@ -91,8 +91,8 @@ int main(int argc, char **argv) {
         }
     }
     if (optind != argc - 1) {
-        fprintf(stderr, "ringfence %s: give exactly one directory (usage: ringfence %s DIR)\n", verb,
-                verb);
+        fprintf(stderr, "ringfence %s: give exactly one directory (usage: ringfence %s DIR)\n",
+                verb, verb);
         return 2;
     }
     o.dir = argv[optind];

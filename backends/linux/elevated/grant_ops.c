@@ -46,8 +46,10 @@ static int resolve_home(char out[PATH_MAX], rf_error *err) {
         home = pw ? pw->pw_dir : NULL;
     }
     if (!home || home[0] != '/')
-        return rf_fail(err, -ENOENT, "finding the home folder: $HOME is not set and uid %u has no "
-                                     "passwd entry", (unsigned)getuid());
+        return rf_fail(err, -ENOENT,
+                       "finding the home folder: $HOME is not set and uid %u has no "
+                       "passwd entry",
+                       (unsigned)getuid());
     if (!realpath(home, out))
         return rf_fail_errno(err, errno, "resolving the home folder %s", home);
     return 0;
@@ -151,7 +153,8 @@ static int check_overlap(const rf_grant_record *rec, const rf_grant_plan *plan, 
     return 0;
 }
 
-static int load_plan(const rf_grant_options *o, const char *home, rf_grant_plan *plan, rf_error *err) {
+static int load_plan(const rf_grant_options *o, const char *home, rf_grant_plan *plan,
+                     rf_error *err) {
     rf_setup_record setup;
     int rc = rf_setup_record_load(o->setup_record, false, &setup, err);
     if (rc == -ENOENT)
@@ -165,7 +168,8 @@ static int load_plan(const rf_grant_options *o, const char *home, rf_grant_plan 
         .policy_file = o->policy_file,
         .managed_file = o->managed_file,
         .home = home,
-        .overrides = {.workspace = o->dir, .allow_write = o->allow_write,
+        .overrides = {.workspace = o->dir,
+                      .allow_write = o->allow_write,
                       .n_allow_write = o->n_allow_write},
     };
     rf_policy *policy = NULL;
@@ -181,7 +185,10 @@ static int load_plan(const rf_grant_options *o, const char *home, rf_grant_plan 
 
 static int apply_roots(rf_grant_entry *e, const rf_grant_plan *plan, size_t first, bool ungrant,
                        rf_grant_walk *w, rf_error *err) {
-    *w = (rf_grant_walk){.plan = plan, .entry = e, .ungrant = ungrant, .owner = (unsigned)getuid(),
+    *w = (rf_grant_walk){.plan = plan,
+                         .entry = e,
+                         .ungrant = ungrant,
+                         .owner = (unsigned)getuid(),
                          .progress_fd = -1};
     for (size_t i = first; i < plan->n; i++) {
         int rc = rf_grant_walk_root(w, &plan->targets[i], err);
@@ -281,14 +288,21 @@ static int walk_entry_trees(const rf_grant_plan *plan, rf_grant_walk *w, rf_erro
  * `collect`, merged into the record afterwards. */
 static int walk_one(context *c, const rf_grant_entry *e, bool foreground, rf_grant_entry *collect,
                     walk_totals *t, rf_error *err) {
-    rf_grant_walk count = {.plan = &e->plan, .entry = collect, .count_only = true,
-                           .owner = (unsigned)getuid(), .progress_fd = -1};
+    rf_grant_walk count = {.plan = &e->plan,
+                           .entry = collect,
+                           .count_only = true,
+                           .owner = (unsigned)getuid(),
+                           .progress_fd = -1};
     int rc = walk_entry_trees(&e->plan, &count, err);
     if (rc < 0)
         return rc;
     int pfd = open(c->progress_path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-    rf_grant_walk w = {.plan = &e->plan, .entry = collect, .resume = e->walk_started,
-                       .owner = (unsigned)getuid(), .total = count.visited, .progress_fd = pfd,
+    rf_grant_walk w = {.plan = &e->plan,
+                       .entry = collect,
+                       .resume = e->walk_started,
+                       .owner = (unsigned)getuid(),
+                       .total = count.visited,
+                       .progress_fd = pfd,
                        .progress_stderr = foreground && isatty(STDERR_FILENO)};
     rc = walk_entry_trees(&e->plan, &w, err);
     if (pfd >= 0) {
@@ -497,7 +511,8 @@ int rf_ungrant_run(const rf_grant_options *o, rf_error *err) {
         rc = lock_record(&c, err);
     }
     rf_grant_entry *e = NULL;
-    if (rc == 0 && !(e = rf_grant_record_find(&c.rec, (uint64_t)ws.st_dev, (uint64_t)ws.st_ino, false)))
+    if (rc == 0 &&
+        !(e = rf_grant_record_find(&c.rec, (uint64_t)ws.st_dev, (uint64_t)ws.st_ino, false)))
         rc = rf_fail(err, -ENOENT, "ungranting %s: it is not granted (no record in %s)", dir,
                      c.record_path);
     rf_grant_walk total = {0};

@@ -10,15 +10,17 @@
 #include "core/error.h"
 
 const char *const RF_GRANT_TOOL_DIRS[] = {
-    ".cargo", ".rustup",  ".npm",     ".nvm",  ".pyenv",     ".local/bin", ".local/lib",
-    ".bun",   ".deno",    ".volta",   "go",    ".config/git", ".gitconfig", ".gitignore_global",
+    ".cargo", ".rustup", ".npm",   ".nvm", ".pyenv",      ".local/bin", ".local/lib",
+    ".bun",   ".deno",   ".volta", "go",   ".config/git", ".gitconfig", ".gitignore_global",
 };
 const size_t RF_GRANT_N_TOOL_DIRS = sizeof RF_GRANT_TOOL_DIRS / sizeof RF_GRANT_TOOL_DIRS[0];
 
 /* Credentials that live inside the tool folders (registry tokens, stored git
  * passwords): a read grant on the folder must not hand them out. */
 const char *const RF_GRANT_TOOL_SECRETS[] = {
-    ".cargo/credentials", ".cargo/credentials.toml", ".config/git/credentials",
+    ".cargo/credentials",
+    ".cargo/credentials.toml",
+    ".config/git/credentials",
     ".npm/_authToken",
 };
 const size_t RF_GRANT_N_TOOL_SECRETS =
@@ -171,7 +173,8 @@ int rf_grant_plan_build(const rf_policy *policy, const char *home, const unsigne
                        home ? home : "(none)");
     if (sandbox_uids[0] == real_uid || sandbox_uids[1] == real_uid)
         return rf_fail(err, -EINVAL,
-                       "planning the grant: uid %u is both a sandbox user and the caller", real_uid);
+                       "planning the grant: uid %u is both a sandbox user and the caller",
+                       real_uid);
     int rc = plan_policy(policy, out);
     if (rc == 0)
         rc = plan_home(policy, home, out);

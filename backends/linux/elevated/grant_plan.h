@@ -35,7 +35,7 @@ typedef enum rf_grant_kind {
 } rf_grant_kind;
 
 const char *rf_grant_kind_name(rf_grant_kind kind); /* "writable", ... */
-int rf_grant_kind_from_name(const char *name);       /* -1 when unknown */
+int rf_grant_kind_from_name(const char *name);      /* -1 when unknown */
 
 typedef struct rf_grant_target {
     char *path;

@@ -81,7 +81,11 @@ static void test_targets(const rf_grant_plan *plan) {
 }
 
 static void test_match(const rf_grant_plan *plan) {
-    const struct { const char *path; int kind; const char *reason; } cases[] = {
+    const struct {
+        const char *path;
+        int kind;
+        const char *reason;
+    } cases[] = {
         {"/home/u/ws/src/a.c", RF_GRANT_WRITABLE, "a source file"},
         {"/home/u/ws/.git/config", RF_GRANT_PROTECTED, "inside .git"},
         {"/home/u/ws/.gitignore", RF_GRANT_WRITABLE, "a sibling with a common prefix"},

@@ -49,7 +49,8 @@ int rf_grant_record_path(char **out, rf_error *err) {
 
 /* ---- entries ------------------------------------------------------------- */
 
-rf_grant_entry *rf_grant_record_find(rf_grant_record *rec, uint64_t dev, uint64_t ino, bool shared) {
+rf_grant_entry *rf_grant_record_find(rf_grant_record *rec, uint64_t dev, uint64_t ino,
+                                     bool shared) {
     for (size_t i = 0; i < rec->n; i++)
         if (rec->entries[i].dev == dev && rec->entries[i].ino == ino &&
             rec->entries[i].shared == shared)
@@ -285,7 +286,8 @@ static int read_text(const char *path, char **out, rf_error *err) {
     *out = NULL;
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     if (fd < 0)
-        return errno == ENOENT ? -ENOENT : rf_fail_errno(err, errno, "opening grants record %s", path);
+        return errno == ENOENT ? -ENOENT
+                               : rf_fail_errno(err, errno, "opening grants record %s", path);
     struct stat st;
     int rc = 0;
     char *buf = NULL;

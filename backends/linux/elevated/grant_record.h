@@ -41,8 +41,8 @@ typedef struct rf_grant_entry {
     char *path; /* the workspace root, or the home folder for the shared entry */
     bool shared;
     uint64_t dev, ino;
-    bool complete;   /* false while the walk of existing files runs */
-    bool walk_started; /* a walk began: a later one resumes it */
+    bool complete;      /* false while the walk of existing files runs */
+    bool walk_started;  /* a walk began: a later one resumes it */
     int64_t granted_at; /* seconds since the epoch */
     rf_grant_plan plan; /* the targets of this entry only */
     rf_grant_saved *saved;

@@ -15,7 +15,9 @@
 
 static char base[1024];
 
-static void path_in(char *out, size_t size, const char *name) { snprintf(out, size, "%s/%s", base, name); }
+static void path_in(char *out, size_t size, const char *name) {
+    snprintf(out, size, "%s/%s", base, name);
+}
 
 static void write_file(const char *path, const char *text) {
     FILE *f = fopen(path, "w");
@@ -34,7 +36,8 @@ static void grant_dir(const char *dir) {
     CHECK(rf_grant_record_path(&path, &err) == 0, "record path: %s", err.message);
     rf_grant_record rec;
     CHECK(rf_grant_record_load(path, &rec, &err) == 0, "load: %s", err.message);
-    rf_grant_entry *e = rf_grant_record_add(&rec, dir, (uint64_t)st.st_dev, (uint64_t)st.st_ino, false);
+    rf_grant_entry *e =
+        rf_grant_record_add(&rec, dir, (uint64_t)st.st_dev, (uint64_t)st.st_ino, false);
     CHECK(e != NULL, "add");
     if (e) {
         e->plan.sandbox_uids[0] = 4000001;
@@ -70,7 +73,11 @@ static void test_lookup(void) {
     mkdir(other, 0700);
     CHECK(!lookup(ws), "nothing is granted before the first grant (no record file)");
     grant_dir(ws);
-    const struct { const char *dir; bool want; const char *reason; } cases[] = {
+    const struct {
+        const char *dir;
+        bool want;
+        const char *reason;
+    } cases[] = {
         {ws, true, "the granted workspace"},
         {other, false, "another folder"},
     };
@@ -103,19 +110,25 @@ static void test_file(void) {
         const rf_grant_saved *s = rf_grant_entry_find_saved(&rec.entries[0], 1, 2, true);
         CHECK(s && strcmp(s->before, "u::rwx,g::r-x,o::---") == 0, "saved ACL found by dev/ino");
         CHECK(!rf_grant_entry_find_saved(&rec.entries[0], 1, 2, false), "type is part of the key");
-        CHECK(rec.entries[0].plan.sandbox_uids[1] == 4000002 && rec.entries[0].plan.real_uid == 1000,
+        CHECK(rec.entries[0].plan.sandbox_uids[1] == 4000002 &&
+                  rec.entries[0].plan.real_uid == 1000,
               "uids kept");
     }
     rf_grant_record_free(&rec);
 
-    const struct { const char *text; const char *reason; } bad[] = {
+    const struct {
+        const char *text;
+        const char *reason;
+    } bad[] = {
         {"not json", "not JSON"},
         {"{\"format\": 2, \"grants\": []}", "unknown format"},
         {"{\"format\": 1, \"grants\": [{\"path\": \"relative\"}]}", "entry without its fields"},
-        {"{\"format\": 1, \"grants\": [{\"path\": \"/a\", \"scope\": \"workspace\", \"dev\": \"1\", "
+        {"{\"format\": 1, \"grants\": [{\"path\": \"/a\", \"scope\": \"workspace\", \"dev\": "
+         "\"1\", "
          "\"ino\": \"2\", \"state\": \"complete\", \"granted_at\": 0, \"offline_uid\": 1, "
          "\"online_uid\": 2, \"real_uid\": 3, \"targets\": [], \"saved\": [{\"path\": \"/a\", "
-         "\"dev\": \"1\", \"ino\": \"2\", \"type\": \"access\", \"before\": \"bogus\", \"after\": \"\"}]}]}",
+         "\"dev\": \"1\", \"ino\": \"2\", \"type\": \"access\", \"before\": \"bogus\", \"after\": "
+         "\"\"}]}]}",
          "a saved ACL that does not parse"},
     };
     char bad_path[4096];

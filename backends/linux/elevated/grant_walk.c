@@ -41,7 +41,8 @@ static int grant_file(rf_grant_walk *w, const rf_acl_file *f, const struct stat 
             rf_acl stripped = before;
             rf_acl_strip(&stripped, uids, n_uids, is_default);
             rf_acl again = stripped;
-            if (rf_acl_add_named(&again, &access_before, named, n) == 0 && rf_acl_equal(&again, &before))
+            if (rf_acl_add_named(&again, &access_before, named, n) == 0 &&
+                rf_acl_equal(&again, &before))
                 continue;
         }
         rf_acl after = before;
@@ -88,8 +89,8 @@ static int ungrant_file(rf_grant_walk *w, const rf_acl_file *f, const struct sta
         if ((rc = rf_acl_read(f, is_default, &current, err)) < 0)
             break;
         target = current;
-        const rf_grant_saved *saved =
-            rf_grant_entry_find_saved(w->entry, (uint64_t)st->st_dev, (uint64_t)st->st_ino, is_default);
+        const rf_grant_saved *saved = rf_grant_entry_find_saved(w->entry, (uint64_t)st->st_dev,
+                                                                (uint64_t)st->st_ino, is_default);
         rf_acl after;
         if (saved && rf_acl_parse(saved->after, &after) == 0 && rf_acl_equal(&after, &current)) {
             if (rf_acl_parse(saved->before, &target) < 0)
@@ -97,8 +98,9 @@ static int ungrant_file(rf_grant_walk *w, const rf_acl_file *f, const struct sta
         } else {
             if (saved) { /* someone changed it since: remove ours only */
                 w->changed_since_grant++;
-                fprintf(stderr, "ringfence ungrant: the %s ACL of %s changed since the grant; "
-                                "removing ringfence's entries only\n",
+                fprintf(stderr,
+                        "ringfence ungrant: the %s ACL of %s changed since the grant; "
+                        "removing ringfence's entries only\n",
                         is_default ? "default" : "access", path);
             }
             rf_acl_strip(&target, uids, n_uids, is_default);
@@ -268,7 +270,8 @@ static int walk_entry(rf_grant_walk *w, int parent, const struct dirent *de, cha
             if (de->d_type != DT_DIR) {
                 /* Opened O_PATH (d_type unknown): reopen it for reading, still
                  * without following. */
-                int dfd = openat(parent, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                int dfd =
+                    openat(parent, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
                 close(fd);
                 fd = dfd;
             }

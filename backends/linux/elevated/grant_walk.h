@@ -29,7 +29,7 @@ typedef struct rf_grant_walk {
     unsigned owner;  /* only files of this uid are changed */
     /* Counters. */
     uint64_t visited, changed, skipped_not_owned, skipped_other, changed_since_grant;
-    uint64_t total; /* from a count_only pass, for progress */
+    uint64_t total;  /* from a count_only pass, for progress */
     int progress_fd; /* -1: none; else "visited/total" rewritten every 1,000 files */
     bool progress_stderr;
 } rf_grant_walk;
