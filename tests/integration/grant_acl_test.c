@@ -494,6 +494,16 @@ int main(void) {
     CHECK(cli_as_real("ungrant", NULL, ws, out, sizeof out) == 0, "ungrant ws");
     CHECK(cli_as_real("ungrant", NULL, ws, out, sizeof out) == 1 && strstr(out, "not granted"),
           "ungrant of a workspace not granted says so");
+    char saved_dir[700];
+    snprintf(saved_dir, sizeof saved_dir, "%s/ringfence/grants.json.d", state);
+    DIR *dir = opendir(saved_dir);
+    int left = 0;
+    for (struct dirent *de; dir && (de = readdir(dir)) != NULL;)
+        left += de->d_name[0] != '.';
+    if (dir)
+        closedir(dir);
+    CHECK(dir != NULL && left == 0, "the saved ACLs were written (%s) and dropped with the grants",
+          saved_dir);
     char *after = getfacl_tree();
     CHECK(before && after && strcmp(before, after) == 0,
           "getfacl -R after ungrant is byte-identical to before");

@@ -77,7 +77,7 @@ static int lock_record(context *c, rf_error *err) {
         return fd;
     c->record_lock = fd;
     rf_grant_record_free(&c->rec);
-    return rf_grant_record_load(c->record_path, &c->rec, err);
+    return rf_grant_record_load(c->record_path, true, &c->rec, err);
 }
 
 static void unlock_record(context *c) {

@@ -2,6 +2,7 @@
 #include "backends/linux/elevated/grant_record.h"
 
 #include <cjson/cJSON.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -17,7 +18,9 @@
 
 #include "core/error.h"
 
-#define MAX_RECORD_BYTES (16 * 1024 * 1024)
+#define MAX_RECORD_BYTES (1024 * 1024)
+/* A saved-ACL file holds at most ~3 KiB per file: room for ~100,000 files. */
+#define MAX_SAVED_BYTES (256 * 1024 * 1024)
 
 /* ---- the path ------------------------------------------------------------ */
 
@@ -84,8 +87,11 @@ rf_grant_entry *rf_grant_record_add(rf_grant_record *rec, const char *path, uint
 static void entry_free(rf_grant_entry *e) {
     free(e->path);
     rf_grant_plan_free(&e->plan);
-    for (size_t i = 0; i < e->n_saved; i++)
+    for (size_t i = 0; i < e->n_saved; i++) {
         free(e->saved[i].path);
+        free(e->saved[i].before);
+        free(e->saved[i].after);
+    }
     free(e->saved);
 }
 
@@ -116,24 +122,39 @@ int rf_grant_entry_save_acl(rf_grant_entry *entry, const char *path, uint64_t de
         entry->cap_saved = cap;
     }
     rf_grant_saved *s = &entry->saved[entry->n_saved];
-    if (!(s->path = strdup(path)))
+    *s = (rf_grant_saved){strdup(path), dev, ino, is_default, strdup(before), strdup(after)};
+    if (!s->path || !s->before || !s->after) {
+        free(s->path);
+        free(s->before);
+        free(s->after);
         return -ENOMEM;
-    s->dev = dev;
-    s->ino = ino;
-    s->is_default = is_default;
-    snprintf(s->before, sizeof s->before, "%s", before);
-    snprintf(s->after, sizeof s->after, "%s", after);
+    }
     entry->n_saved++;
+    entry->saved_dirty = true;
+    entry->saved_sorted = false;
     return 0;
 }
 
-const rf_grant_saved *rf_grant_entry_find_saved(const rf_grant_entry *entry, uint64_t dev,
-                                                uint64_t ino, bool is_default) {
-    for (size_t i = 0; i < entry->n_saved; i++)
-        if (entry->saved[i].dev == dev && entry->saved[i].ino == ino &&
-            entry->saved[i].is_default == is_default)
-            return &entry->saved[i];
-    return NULL;
+static int compare_saved(const void *a, const void *b) {
+    const rf_grant_saved *x = a, *y = b;
+    if (x->dev != y->dev)
+        return x->dev < y->dev ? -1 : 1;
+    if (x->ino != y->ino)
+        return x->ino < y->ino ? -1 : 1;
+    return (int)x->is_default - (int)y->is_default;
+}
+
+const rf_grant_saved *rf_grant_entry_find_saved(rf_grant_entry *entry, uint64_t dev, uint64_t ino,
+                                                bool is_default) {
+    if (entry->n_saved == 0)
+        return NULL;
+    /* An ungrant looks up every file of the tree: no linear scan. */
+    if (!entry->saved_sorted) {
+        qsort(entry->saved, entry->n_saved, sizeof entry->saved[0], compare_saved);
+        entry->saved_sorted = true;
+    }
+    rf_grant_saved key = {.dev = dev, .ino = ino, .is_default = is_default};
+    return bsearch(&key, entry->saved, entry->n_saved, sizeof entry->saved[0], compare_saved);
 }
 
 /* ---- JSON ---------------------------------------------------------------- */
@@ -195,7 +216,7 @@ static cJSON *saved_to_json(const rf_grant_saved *s) {
 
 static cJSON *entry_to_json(const rf_grant_entry *e) {
     cJSON *obj = cJSON_CreateObject();
-    cJSON *targets = NULL, *saved = NULL;
+    cJSON *targets = NULL;
     bool ok = obj && cJSON_AddStringToObject(obj, "path", e->path) &&
               cJSON_AddStringToObject(obj, "scope", e->shared ? "home" : "workspace") &&
               add_u64(obj, "dev", e->dev) && add_u64(obj, "ino", e->ino) &&
@@ -207,15 +228,11 @@ static cJSON *entry_to_json(const rf_grant_entry *e) {
               cJSON_AddNumberToObject(obj, "real_uid", e->plan.real_uid) &&
               add_u64(obj, "changed", e->changed) && add_u64(obj, "visited", e->visited) &&
               add_u64(obj, "skipped_not_owned", e->skipped_not_owned) &&
-              (targets = cJSON_AddArrayToObject(obj, "targets")) &&
-              (saved = cJSON_AddArrayToObject(obj, "saved"));
+              add_u64(obj, "saved", e->n_saved) &&
+              (targets = cJSON_AddArrayToObject(obj, "targets"));
     for (size_t i = 0; ok && i < e->plan.n; i++) {
         cJSON *t = target_to_json(&e->plan.targets[i]);
         ok = t && cJSON_AddItemToArray(targets, t);
-    }
-    for (size_t i = 0; ok && i < e->n_saved; i++) {
-        cJSON *s = saved_to_json(&e->saved[i]);
-        ok = s && cJSON_AddItemToArray(saved, s);
     }
     if (ok)
         return obj;
@@ -264,7 +281,16 @@ static int entry_from_json(const cJSON *obj, rf_grant_entry *e) {
         e->plan.targets[e->plan.n++] =
             (rf_grant_target){copy, (rf_grant_kind)k, cJSON_IsTrue(walk), e->shared};
     }
-    cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(obj, "saved")) {
+    return 0;
+}
+
+static int saved_from_json(const cJSON *root, rf_grant_entry *e) {
+    const cJSON *format = cJSON_GetObjectItemCaseSensitive(root, "format");
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(root, "saved");
+    if (!cJSON_IsNumber(format) || format->valueint != RF_GRANT_FORMAT || !cJSON_IsArray(list))
+        return -EINVAL;
+    const cJSON *item;
+    cJSON_ArrayForEach(item, list) {
         const char *spath = get_string(item, "path"), *type = get_string(item, "type"),
                    *before = get_string(item, "before"), *after = get_string(item, "after");
         uint64_t dev, ino;
@@ -282,7 +308,7 @@ static int entry_from_json(const cJSON *obj, rf_grant_entry *e) {
     return 0;
 }
 
-static int read_text(const char *path, char **out, rf_error *err) {
+static int read_text(const char *path, long long max, char **out, rf_error *err) {
     *out = NULL;
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     if (fd < 0)
@@ -293,9 +319,9 @@ static int read_text(const char *path, char **out, rf_error *err) {
     char *buf = NULL;
     if (fstat(fd, &st) < 0)
         rc = rf_fail_errno(err, errno, "reading grants record %s", path);
-    else if (!S_ISREG(st.st_mode) || st.st_size > MAX_RECORD_BYTES)
-        rc = rf_fail(err, -EINVAL, "grants record %s is not a regular file of at most %d bytes",
-                     path, MAX_RECORD_BYTES);
+    else if (!S_ISREG(st.st_mode) || st.st_size > max)
+        rc = rf_fail(err, -EINVAL, "grants record %s is not a regular file of at most %lld bytes",
+                     path, max);
     else if (!(buf = malloc((size_t)st.st_size + 1)))
         rc = rf_fail_errno(err, ENOMEM, "reading grants record %s", path);
     size_t len = 0;
@@ -320,10 +346,38 @@ static int read_text(const char *path, char **out, rf_error *err) {
     return 0;
 }
 
-int rf_grant_record_load(const char *path, rf_grant_record *out, rf_error *err) {
+/* <record>.d/<scope>-<dev>-<ino>.json */
+static void saved_path(const char *record, const rf_grant_entry *e, char *out, size_t size) {
+    snprintf(out, size, "%s.d/%s-%" PRIu64 "-%" PRIu64 ".json", record,
+             e->shared ? "home" : "workspace", e->dev, e->ino);
+}
+
+static int load_saved(const char *record, rf_grant_entry *e, rf_error *err) {
+    char path[PATH_MAX + 64];
+    saved_path(record, e, path, sizeof path);
+    char *text = NULL;
+    int rc = read_text(path, MAX_SAVED_BYTES, &text, err);
+    if (rc == -ENOENT)
+        return 0;
+    if (rc < 0)
+        return rc;
+    cJSON *root = cJSON_Parse(text);
+    free(text);
+    rc = root ? saved_from_json(root, e) : -EINVAL;
+    cJSON_Delete(root);
+    e->saved_dirty = false;
+    if (rc == -EINVAL)
+        return rf_fail(err, -EINVAL, "saved ACLs %s of the grant of %s are malformed", path,
+                       e->path);
+    if (rc < 0)
+        return rf_fail_errno(err, -rc, "loading saved ACLs %s", path);
+    return 0;
+}
+
+int rf_grant_record_load(const char *path, bool with_saved, rf_grant_record *out, rf_error *err) {
     memset(out, 0, sizeof *out);
     char *text = NULL;
-    int rc = read_text(path, &text, err);
+    int rc = read_text(path, MAX_RECORD_BYTES, &text, err);
     if (rc == -ENOENT)
         return 0;
     if (rc < 0)
@@ -356,6 +410,8 @@ int rf_grant_record_load(const char *path, rf_grant_record *out, rf_error *err) 
         }
     }
     cJSON_Delete(root);
+    for (size_t i = 0; rc == 0 && with_saved && i < out->n; i++)
+        rc = load_saved(path, &out->entries[i], err);
     if (rc < 0) {
         if (rc == -ENOMEM)
             rf_fail_errno(err, ENOMEM, "loading grants record %s", path);
@@ -391,21 +447,12 @@ static int write_all(int fd, const char *text, size_t len) {
     return 0;
 }
 
-int rf_grant_record_save(const char *path, const rf_grant_record *rec, rf_error *err) {
-    cJSON *root = cJSON_CreateObject();
-    cJSON *grants = NULL;
-    bool ok = root && cJSON_AddNumberToObject(root, "format", RF_GRANT_FORMAT) &&
-              (grants = cJSON_AddArrayToObject(root, "grants"));
-    for (size_t i = 0; ok && i < rec->n; i++) {
-        cJSON *e = entry_to_json(&rec->entries[i]);
-        ok = e && cJSON_AddItemToArray(grants, e);
-    }
-    char *text = ok ? cJSON_Print(root) : NULL;
-    cJSON_Delete(root);
+/* Writes `text` to `path` atomically: temporary file, fsync, rename. */
+static int write_atomic(const char *path, char *text, rf_error *err) {
     if (!text)
-        return rf_fail_errno(err, ENOMEM, "building grants record %s", path);
+        return rf_fail_errno(err, ENOMEM, "building %s", path);
     int rc = make_parent(path, err);
-    char tmp[PATH_MAX + 16];
+    char tmp[PATH_MAX + 80];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     int fd = -1;
     if (rc == 0) {
@@ -427,6 +474,69 @@ int rf_grant_record_save(const char *path, const rf_grant_record *rec, rf_error 
     if (rc < 0 && fd >= 0)
         unlink(tmp);
     free(text);
+    return rc;
+}
+
+static int save_saved(const char *record, const rf_grant_entry *e, rf_error *err) {
+    char path[PATH_MAX + 64];
+    saved_path(record, e, path, sizeof path);
+    cJSON *root = cJSON_CreateObject();
+    cJSON *list = NULL;
+    bool ok = root && cJSON_AddNumberToObject(root, "format", RF_GRANT_FORMAT) &&
+              cJSON_AddStringToObject(root, "grant", e->path) &&
+              (list = cJSON_AddArrayToObject(root, "saved"));
+    for (size_t i = 0; ok && i < e->n_saved; i++) {
+        cJSON *item = saved_to_json(&e->saved[i]);
+        ok = item && cJSON_AddItemToArray(list, item);
+    }
+    char *text = ok ? cJSON_PrintUnformatted(root) : NULL;
+    cJSON_Delete(root);
+    return write_atomic(path, text, err);
+}
+
+/* Saved-ACL files that no entry with saved ACLs names any more. */
+static void remove_stale_saved(const char *record, const rf_grant_record *rec) {
+    char dir_path[PATH_MAX + 8], want[PATH_MAX + 64], have[PATH_MAX + 300];
+    snprintf(dir_path, sizeof dir_path, "%s.d", record);
+    DIR *dir = opendir(dir_path);
+    if (!dir)
+        return;
+    struct dirent *de;
+    while ((de = readdir(dir)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue;
+        snprintf(have, sizeof have, "%s/%s", dir_path, de->d_name);
+        bool used = false;
+        for (size_t i = 0; !used && i < rec->n; i++) {
+            saved_path(record, &rec->entries[i], want, sizeof want);
+            used = rec->entries[i].n_saved > 0 && strcmp(want, have) == 0;
+        }
+        if (!used)
+            unlink(have);
+    }
+    closedir(dir);
+}
+
+int rf_grant_record_save(const char *path, const rf_grant_record *rec, rf_error *err) {
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < rec->n; i++)
+        if (rec->entries[i].saved_dirty && rec->entries[i].n_saved > 0)
+            rc = save_saved(path, &rec->entries[i], err);
+    if (rc < 0)
+        return rc;
+    cJSON *root = cJSON_CreateObject();
+    cJSON *grants = NULL;
+    bool ok = root && cJSON_AddNumberToObject(root, "format", RF_GRANT_FORMAT) &&
+              (grants = cJSON_AddArrayToObject(root, "grants"));
+    for (size_t i = 0; ok && i < rec->n; i++) {
+        cJSON *e = entry_to_json(&rec->entries[i]);
+        ok = e && cJSON_AddItemToArray(grants, e);
+    }
+    char *text = ok ? cJSON_Print(root) : NULL;
+    cJSON_Delete(root);
+    rc = write_atomic(path, text, err);
+    if (rc == 0)
+        remove_stale_saved(path, rec);
     return rc;
 }
 
@@ -461,7 +571,7 @@ int rf_grant_lookup(const char *workspace_path, bool *granted, rf_error *err) {
     if (rc < 0)
         return rc;
     rf_grant_record rec;
-    rc = rf_grant_record_load(path, &rec, err);
+    rc = rf_grant_record_load(path, false, &rec, err);
     free(path);
     if (rc < 0)
         return rc;

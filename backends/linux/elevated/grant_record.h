@@ -33,8 +33,8 @@ typedef struct rf_grant_saved {
     char *path;
     uint64_t dev, ino;
     bool is_default;
-    char before[RF_ACL_TEXT_MAX]; /* rf_acl_format text; "" when there was none */
-    char after[RF_ACL_TEXT_MAX];  /* what the grant set */
+    char *before; /* rf_acl_format text; "" when there was none */
+    char *after;  /* what the grant set */
 } rf_grant_saved;
 
 typedef struct rf_grant_entry {
@@ -45,8 +45,13 @@ typedef struct rf_grant_entry {
     bool walk_started;  /* a walk began: a later one resumes it */
     int64_t granted_at; /* seconds since the epoch */
     rf_grant_plan plan; /* the targets of this entry only */
+    /* Kept in a file of its own (<record>.d/<scope>-<dev>-<ino>.json), so
+     * that grants.json, which every lookup reads, stays small however many
+     * files needed saving; loaded only by grant and ungrant. */
     rf_grant_saved *saved;
     size_t n_saved, cap_saved;
+    bool saved_dirty;  /* changed since loaded: rewritten by rf_grant_record_save */
+    bool saved_sorted; /* sorted by (dev, ino, type) for lookups */
     uint64_t changed, visited, skipped_not_owned;
 } rf_grant_entry;
 
@@ -58,10 +63,13 @@ typedef struct rf_grant_record {
 /* $XDG_STATE_HOME/ringfence/grants.json, else ~/.local/state/ringfence/grants.json. */
 int rf_grant_record_path(char **out, rf_error *err);
 
-/* Loads the record; a missing file is an empty record. */
-int rf_grant_record_load(const char *path, rf_grant_record *out, rf_error *err);
+/* Loads the record (with each entry's saved ACLs when `with_saved`); a
+ * missing file is an empty record. */
+int rf_grant_record_load(const char *path, bool with_saved, rf_grant_record *out, rf_error *err);
 /* Writes it atomically (temporary file, fsync, rename), mode 0600, creating
- * the folder (0700) when needed. */
+ * the folder (0700) when needed: first the changed saved-ACL files, then
+ * grants.json, then removes saved-ACL files no entry names any more.  Only
+ * for a record loaded `with_saved`. */
 int rf_grant_record_save(const char *path, const rf_grant_record *rec, rf_error *err);
 void rf_grant_record_free(rf_grant_record *rec);
 
@@ -76,8 +84,9 @@ rf_grant_entry *rf_grant_record_add(rf_grant_record *rec, const char *path, uint
 void rf_grant_record_remove(rf_grant_record *rec, rf_grant_entry *entry);
 int rf_grant_entry_save_acl(rf_grant_entry *entry, const char *path, uint64_t dev, uint64_t ino,
                             bool is_default, const char *before, const char *after);
-const rf_grant_saved *rf_grant_entry_find_saved(const rf_grant_entry *entry, uint64_t dev,
-                                                uint64_t ino, bool is_default);
+/* Binary search (the list is sorted on first use). */
+const rf_grant_saved *rf_grant_entry_find_saved(rf_grant_entry *entry, uint64_t dev, uint64_t ino,
+                                                bool is_default);
 
 /* For the CLI's elevated backend: stats `workspace_path` and sets *granted
  * when the record holds a grant of that directory (same device and inode).

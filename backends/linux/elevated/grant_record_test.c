@@ -3,6 +3,7 @@
  * does not), malformed records refused. */
 #include "backends/linux/elevated/grant_record.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -35,7 +36,7 @@ static void grant_dir(const char *dir) {
     rf_error err = {0};
     CHECK(rf_grant_record_path(&path, &err) == 0, "record path: %s", err.message);
     rf_grant_record rec;
-    CHECK(rf_grant_record_load(path, &rec, &err) == 0, "load: %s", err.message);
+    CHECK(rf_grant_record_load(path, true, &rec, &err) == 0, "load: %s", err.message);
     rf_grant_entry *e =
         rf_grant_record_add(&rec, dir, (uint64_t)st.st_dev, (uint64_t)st.st_ino, false);
     CHECK(e != NULL, "add");
@@ -103,7 +104,18 @@ static void test_file(void) {
     CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600, "grants.json is 0600 (%o)",
           (unsigned)(st.st_mode & 0777));
     rf_grant_record rec;
-    CHECK(rf_grant_record_load(path, &rec, &err) == 0, "load");
+    CHECK(rf_grant_record_load(path, false, &rec, &err) == 0, "load without saved ACLs");
+    CHECK(rec.n == 1 && rec.entries[0].n_saved == 0, "lookups do not load the saved ACLs");
+    rf_grant_record_free(&rec);
+    /* The saved ACLs live beside grants.json, which stays small. */
+    char text[8192] = "";
+    FILE *f = fopen(path, "r");
+    size_t len = f ? fread(text, 1, sizeof text - 1, f) : 0;
+    text[len] = '\0';
+    if (f)
+        fclose(f);
+    CHECK(len > 0 && !strstr(text, "u:4000001:rwx"), "grants.json holds no saved ACL text");
+    CHECK(rf_grant_record_load(path, true, &rec, &err) == 0, "load");
     CHECK(rec.n == 1 && rec.entries[0].n_saved == 1 && rec.entries[0].plan.n == 1,
           "round trip keeps the entry, its target and its saved ACL");
     if (rec.n == 1 && rec.entries[0].n_saved == 1) {
@@ -123,23 +135,39 @@ static void test_file(void) {
         {"not json", "not JSON"},
         {"{\"format\": 2, \"grants\": []}", "unknown format"},
         {"{\"format\": 1, \"grants\": [{\"path\": \"relative\"}]}", "entry without its fields"},
-        {"{\"format\": 1, \"grants\": [{\"path\": \"/a\", \"scope\": \"workspace\", \"dev\": "
-         "\"1\", "
-         "\"ino\": \"2\", \"state\": \"complete\", \"granted_at\": 0, \"offline_uid\": 1, "
-         "\"online_uid\": 2, \"real_uid\": 3, \"targets\": [], \"saved\": [{\"path\": \"/a\", "
-         "\"dev\": \"1\", \"ino\": \"2\", \"type\": \"access\", \"before\": \"bogus\", \"after\": "
-         "\"\"}]}]}",
-         "a saved ACL that does not parse"},
     };
     char bad_path[4096];
     path_in(bad_path, sizeof bad_path, "bad.json");
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         write_file(bad_path, bad[i].text);
         rf_error e2 = {0};
-        CHECK(rf_grant_record_load(bad_path, &rec, &e2) == -EINVAL, "%s is refused", bad[i].reason);
+        CHECK(rf_grant_record_load(bad_path, false, &rec, &e2) == -EINVAL, "%s is refused",
+              bad[i].reason);
         CHECK(strstr(e2.message, bad_path) != NULL, "%s: message names the file: %s", bad[i].reason,
               e2.message);
     }
+    /* A saved-ACL file that does not parse: grant and ungrant refuse it
+     * (naming it); lookups, which never read it, still work. */
+    char saved_dir[1100], saved_file[1400];
+    snprintf(saved_dir, sizeof saved_dir, "%s.d", path);
+    DIR *dir = opendir(saved_dir);
+    struct dirent *de;
+    saved_file[0] = '\0';
+    while (dir && (de = readdir(dir)) != NULL)
+        if (de->d_name[0] != '.')
+            snprintf(saved_file, sizeof saved_file, "%s/%s", saved_dir, de->d_name);
+    if (dir)
+        closedir(dir);
+    CHECK(saved_file[0] != '\0', "the saved ACLs have a file of their own in %s", saved_dir);
+    write_file(saved_file, "{\"format\": 1, \"saved\": [{\"path\": \"/a\", \"dev\": \"1\", "
+                           "\"ino\": \"2\", \"type\": \"access\", \"before\": \"bogus\", "
+                           "\"after\": \"\"}]}");
+    rf_error e3 = {0};
+    CHECK(rf_grant_record_load(path, true, &rec, &e3) == -EINVAL &&
+              strstr(e3.message, saved_file) != NULL,
+          "a saved ACL that does not parse is refused, naming the file: %s", e3.message);
+    CHECK(rf_grant_record_load(path, false, &rec, &e3) == 0, "lookups do not read it");
+    rf_grant_record_free(&rec);
     free(path);
 }
 
