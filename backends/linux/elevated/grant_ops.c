@@ -390,8 +390,11 @@ static int walk_pending(context *c, bool foreground, walk_totals *t, rf_error *e
         t->visited += one.visited;
         t->changed += one.changed;
         t->skipped_not_owned += one.skipped_not_owned;
-        for (size_t k = 0; k < collect.n_saved; k++)
+        for (size_t k = 0; k < collect.n_saved; k++) {
             free(collect.saved[k].path);
+            free(collect.saved[k].before);
+            free(collect.saved[k].after);
+        }
         free(collect.saved);
     }
     rf_grant_record_free(&todo);
