@@ -105,10 +105,8 @@ static bool is_abs_path(const char *s) {
 }
 
 static int bad_field(const char *path, const char *field, const char *why, rf_error *err) {
-    return rf_fail(err, -EINVAL,
-                   "setup record %s: field \"%s\" %s (re-run `sudo ringfence setup` "
-                   "to repair it)",
-                   path, field, why);
+    return rf_fail(err, -EINVAL, "setup record %s: field \"%s\" %s (re-run `sudo ringfence setup` "
+                   "to repair it)", path, field, why);
 }
 
 static int get_string(const cJSON *obj, const char *key, const char *field, char *out, size_t len,
@@ -206,19 +204,15 @@ static int parse_record(const char *text, const char *path, rf_setup_record *rec
     cJSON *root = cJSON_Parse(text);
     if (!cJSON_IsObject(root)) {
         cJSON_Delete(root);
-        return rf_fail(err, -EINVAL,
-                       "setup record %s is not a JSON object (re-run `sudo "
-                       "ringfence setup` to repair it)",
-                       path);
+        return rf_fail(err, -EINVAL, "setup record %s is not a JSON object (re-run `sudo "
+                       "ringfence setup` to repair it)", path);
     }
     memset(rec, 0, sizeof *rec);
     unsigned format = 0;
     int rc = get_uint(root, "format", "format", 1000, &format, path, err);
     if (rc == 0 && format != RF_SETUP_FORMAT)
-        rc = rf_fail(err, -EINVAL,
-                     "setup record %s has format %u; this ringfence reads format %d "
-                     "(re-run `sudo ringfence setup`)",
-                     path, format, RF_SETUP_FORMAT);
+        rc = rf_fail(err, -EINVAL, "setup record %s has format %u; this ringfence reads format %d "
+                     "(re-run `sudo ringfence setup`)", path, format, RF_SETUP_FORMAT);
     rec->format = (int)format;
     if (rc == 0)
         rc = get_string(root, "version", "version", rec->version, sizeof rec->version, path, err);
@@ -290,11 +284,7 @@ static cJSON *record_json(const rf_setup_record *rec) {
          cJSON_AddStringToObject(runner, "sha256", rec->runner_sha256) &&
          cJSON_AddNumberToObject(root, "format", RF_SETUP_FORMAT) &&
          cJSON_AddStringToObject(root, "version", rec->version);
-    const struct {
-        const char *key;
-        const rf_setup_principal *p;
-        bool user;
-    } who[] = {
+    const struct { const char *key; const rf_setup_principal *p; bool user; } who[] = {
         {"group", &rec->group, false},
         {"offline", &rec->offline, true},
         {"online", &rec->online, true},

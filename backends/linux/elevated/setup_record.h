@@ -28,22 +28,22 @@
 
 typedef struct rf_setup_principal {
     char name[64];
-    unsigned id;    /* uid for users, gid for the group */
+    unsigned id; /* uid for users, gid for the group */
     char home[256]; /* users only: /var/lib/ringfence/<name> */
 } rf_setup_principal;
 
 typedef struct rf_setup_record {
-    int format;                 /* RF_SETUP_FORMAT */
-    char version[32];           /* RINGFENCE_VERSION of the setup that wrote it */
-    rf_setup_principal group;   /* people allowed to use the sandbox */
-    rf_setup_principal offline; /* sandbox user whose traffic the firewall rejects */
-    rf_setup_principal online;  /* sandbox user with network */
+    int format;              /* RF_SETUP_FORMAT */
+    char version[32];        /* RINGFENCE_VERSION of the setup that wrote it */
+    rf_setup_principal group;    /* people allowed to use the sandbox */
+    rf_setup_principal offline;  /* sandbox user whose traffic the firewall rejects */
+    rf_setup_principal online;   /* sandbox user with network */
     /* Firewall: our own table, family inet, nothing else is ever touched. */
-    char table[64];        /* "ringfence" */
-    char table_sha256[65]; /* hex digest of the ruleset text as listed back */
+    char table[64];                        /* "ringfence" */
+    char table_sha256[65];                 /* hex digest of the ruleset text as listed back */
     unsigned proxy_ports[RF_SETUP_MAX_PROXY_PORTS]; /* loopback ports the offline user may reach */
     size_t n_proxy_ports;
-    char restore_unit[256]; /* systemd unit that restores the table at boot */
+    char restore_unit[256];                /* systemd unit that restores the table at boot */
     /* The setuid runner. */
     char runner_path[256];
     char runner_sha256[65];

@@ -29,8 +29,7 @@ static rf_setup_record sample(void) {
     r.proxy_ports[0] = 3128;
     r.proxy_ports[1] = 8080;
     r.n_proxy_ports = 2;
-    snprintf(r.restore_unit, sizeof r.restore_unit,
-             "/etc/systemd/system/ringfence-firewall.service");
+    snprintf(r.restore_unit, sizeof r.restore_unit, "/etc/systemd/system/ringfence-firewall.service");
     snprintf(r.runner_path, sizeof r.runner_path, "/usr/local/lib/ringfence/ringfence-runner");
     memset(r.runner_sha256, '0', 64);
     return r;
@@ -63,14 +62,13 @@ static void test_missing_file(const char *dir) {
     snprintf(path, sizeof path, "%s/absent.json", dir);
     rf_setup_record out;
     rf_error err = {0};
-    CHECK(rf_setup_record_load(path, false, &out, &err) == -ENOENT, "absent file: %s", err.message);
+    CHECK(rf_setup_record_load(path, false, &out, &err) == -ENOENT, "absent file: %s",
+          err.message);
 }
 
 /* Each case replaces one piece of a valid record; the load must fail and name the field. */
 static void test_bad_fields(const char *dir) {
-    static const struct {
-        const char *from, *to, *field;
-    } cases[] = {
+    static const struct { const char *from, *to, *field; } cases[] = {
         {"\"rftest-offline\"", "\"Root;rm\"", "offline.name"},
         {"5002", "0", "offline.id"},
         {"5003", "5002", "online.id"},
