@@ -254,17 +254,30 @@ static int grant_roots(context *c, const rf_grant_plan *plan, const struct stat 
         if (!plan->targets[i].shared && (rc = copy_target(&e->plan, &plan->targets[i])) < 0)
             return rf_fail_errno(err, -rc, "recording the grant");
     rf_grant_walk w;
-    if ((rc = apply_roots(e, &e->plan, 0, false, &w, err)) < 0)
-        return rc;
+    rc = apply_roots(e, &e->plan, 0, false, &w, err);
     e->changed = w.changed;
     e->skipped_not_owned = w.skipped_not_owned;
     e->complete = !has_walk(&e->plan, 0);
-    if ((rc = apply_roots(shared, &shared->plan, shared_first, false, &w, err)) < 0)
+    if (rc == 0) {
+        rc = apply_roots(shared, &shared->plan, shared_first, false, &w, err);
+        shared->changed += w.changed;
+        shared->skipped_not_owned += w.skipped_not_owned;
+        if (has_walk(&shared->plan, shared_first))
+            shared->complete = false;
+    }
+    if (rc < 0) {
+        /* Record what was already added, so that ungrant can take it back. */
+        rf_error ignored = {0};
+        e->complete = shared->complete = true;
+        if (rf_grant_record_save(c->record_path, &c->rec, &ignored) == 0 && err) {
+            size_t len = strlen(err->message);
+            snprintf(err->message + len, sizeof err->message - len,
+                     " (the entries added so far are recorded: `ringfence ungrant %s` removes "
+                     "them)",
+                     e->path);
+        }
         return rc;
-    shared->changed += w.changed;
-    shared->skipped_not_owned += w.skipped_not_owned;
-    if (has_walk(&shared->plan, shared_first))
-        shared->complete = false;
+    }
     return rf_grant_record_save(c->record_path, &c->rec, err);
 }
 

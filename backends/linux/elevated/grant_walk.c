@@ -264,6 +264,13 @@ static int walk_entry(rf_grant_walk *w, int parent, const struct dirent *de, cha
         rf_acl_file f = {fd, o_path, path};
         if (!w->count_only && t && strcmp(t->path, path) != 0)
             rc = apply_file(w, &f, &st, t->kind, err);
+        if (rc == -EOPNOTSUPP) {
+            /* A mount without ACL support inside the tree (vfat, some
+             * network file systems): its files keep what they have. */
+            rf_error_clear(err);
+            w->skipped_other++;
+            rc = 0;
+        }
         if (!w->count_only)
             report_progress(w);
         if (rc == 0 && S_ISDIR(st.st_mode) && t && t->kind != RF_GRANT_DENY) {
