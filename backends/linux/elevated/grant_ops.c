@@ -472,7 +472,11 @@ int rf_grant_run(const rf_grant_options *o, rf_error *err) {
         if (already && !pending)
             printf("%s is already granted (%s); nothing to walk\n", plan.targets[0].path,
                    c.record_path);
-        else if (!already)
+        else if (already)
+            printf("%s is already granted (%s); the files already in it are still being given "
+                   "their entries\n",
+                   plan.targets[0].path, c.record_path);
+        else
             printf("granted %s to uids %u and %u (recorded in %s)\n", plan.targets[0].path,
                    plan.sandbox_uids[0], plan.sandbox_uids[1], c.record_path);
         if (pending && o->wait) {
