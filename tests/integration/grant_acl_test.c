@@ -108,6 +108,12 @@ static void build_tree(void) {
         {"home/.cargo/bin", 0700, true, REAL},
         {"home/.cargo/bin/cargo", 0700, false, REAL},
         {"home/notes.txt", 0644, false, REAL},
+        {"home/go", 0755, true, REAL},
+        {"home/go/bin", 0755, true, REAL},
+        {"home/go/bin/tool", 0755, false, REAL},
+        {"home/go/src", 0755, true, REAL},
+        {"home/go/src/proj", 0755, true, REAL},
+        {"home/go/src/proj/main.go", 0644, false, REAL},
         {"state", 0700, true, REAL},
         {"bin", 0755, true, 0},
         {"bin/backends", 0755, true, 0},
@@ -532,6 +538,21 @@ int main(void) {
     CHECK(cli_as_real("ungrant", NULL, ws, out, sizeof out) == 0, "ungrant ws");
     CHECK(cli_as_real("ungrant", NULL, ws, out, sizeof out) == 1 && strstr(out, "not granted"),
           "ungrant of a workspace not granted says so");
+    /* A workspace inside a tool folder (~/go): granted first, the shared
+     * read grant's walk of ~/go must leave it to its own grant. */
+    char proj[600];
+    snprintf(proj, sizeof proj, "%s/go/src/proj", home);
+    CHECK(cli_as_real("grant", "--wait", proj, out, sizeof out) == 0, "grant inside ~/go");
+    CHECK(named_perm("home/go/src/proj/main.go", false, SB1) == 6,
+          "a workspace inside a tool folder stays writable (got %d)",
+          named_perm("home/go/src/proj/main.go", false, SB1));
+    CHECK(named_perm("home/go/src/proj", false, SB1) == 7 &&
+              named_perm("home/go/src/proj", true, SB1) == 7,
+          "its root keeps rwx and default rwx (got %d, %d)",
+          named_perm("home/go/src/proj", false, SB1), named_perm("home/go/src/proj", true, SB1));
+    CHECK(named_perm("home/go/bin/tool", false, SB2) == 5, "the rest of ~/go is read-only");
+    CHECK(cli_as_real("ungrant", NULL, proj, out, sizeof out) == 0, "ungrant inside ~/go");
+
     char saved_dir[700];
     snprintf(saved_dir, sizeof saved_dir, "%s/ringfence/grants.json.d", state);
     DIR *dir = opendir(saved_dir);

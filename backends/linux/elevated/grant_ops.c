@@ -28,6 +28,7 @@ typedef struct context {
     char walk_lock_base[PATH_MAX + 32]; /* rf_grant_record_lock adds ".lock" */
     int record_lock, walk_lock;
     rf_grant_record rec;
+    rf_grant_plan workspaces; /* writable roots of granted workspaces, at claim time */
 } context;
 
 static void context_free(context *c) {
@@ -36,6 +37,7 @@ static void context_free(context *c) {
     if (c->walk_lock >= 0)
         close(c->walk_lock);
     rf_grant_record_free(&c->rec);
+    rf_grant_plan_free(&c->workspaces);
     free(c->record_path);
 }
 
@@ -301,9 +303,11 @@ static int walk_entry_trees(const rf_grant_plan *plan, rf_grant_walk *w, rf_erro
  * `collect`, merged into the record afterwards. */
 static int walk_one(context *c, const rf_grant_entry *e, bool foreground, rf_grant_entry *collect,
                     walk_totals *t, rf_error *err) {
+    const rf_grant_plan *skip = e->shared ? &c->workspaces : NULL;
     rf_grant_walk count = {.plan = &e->plan,
                            .entry = collect,
                            .count_only = true,
+                           .skip = skip,
                            .owner = (unsigned)getuid(),
                            .progress_fd = -1};
     int rc = walk_entry_trees(&e->plan, &count, err);
@@ -313,6 +317,7 @@ static int walk_one(context *c, const rf_grant_entry *e, bool foreground, rf_gra
     rf_grant_walk w = {.plan = &e->plan,
                        .entry = collect,
                        .resume = e->walk_started,
+                       .skip = skip,
                        .owner = (unsigned)getuid(),
                        .total = count.visited,
                        .progress_fd = pfd,
@@ -362,6 +367,12 @@ static int merge_walk(context *c, const rf_grant_entry *walked, const rf_grant_e
 static int claim_walks(context *c, rf_grant_record *todo, rf_error *err) {
     memset(todo, 0, sizeof *todo);
     int rc = lock_record(c, err);
+    rf_grant_plan_free(&c->workspaces);
+    for (size_t i = 0; rc == 0 && i < c->rec.n; i++)
+        for (size_t k = 0; !c->rec.entries[i].shared && k < c->rec.entries[i].plan.n; k++)
+            if (c->rec.entries[i].plan.targets[k].kind == RF_GRANT_WRITABLE &&
+                (rc = copy_target(&c->workspaces, &c->rec.entries[i].plan.targets[k])) < 0)
+                rc = rf_fail_errno(err, -rc, "planning the walk");
     for (size_t i = 0; rc == 0 && i < c->rec.n; i++) {
         rf_grant_entry *e = &c->rec.entries[i];
         if (e->complete)

@@ -223,6 +223,12 @@ static int walk_entry(rf_grant_walk *w, int parent, const struct dirent *de, cha
     path[len] = '/';
     memcpy(path + len + 1, de->d_name, name_len + 1);
     size_t sub_len = len + 1 + name_len;
+    for (size_t i = 0; w->skip && i < w->skip->n; i++)
+        if (w->skip->targets[i].kind == RF_GRANT_WRITABLE &&
+            strcmp(w->skip->targets[i].path, path) == 0) {
+            path[len] = '\0';
+            return 0;
+        }
     const rf_grant_target *t = rf_grant_plan_match(w->plan, path);
     bool descend = de->d_type != DT_REG && t && t->kind != RF_GRANT_DENY;
     if (w->count_only && de->d_type != DT_UNKNOWN) {

@@ -26,7 +26,10 @@ typedef struct rf_grant_walk {
      * exactly our entries counts as done by us rather than as the user's. */
     bool resume;
     bool count_only; /* count the files, change nothing (for progress) */
-    unsigned owner;  /* only files of this uid are changed */
+    /* Folders not entered: the writable roots of granted workspaces, when a
+     * shared read grant (~/go, ...) holds one; they keep their own grant. */
+    const rf_grant_plan *skip;
+    unsigned owner; /* only files of this uid are changed */
     /* Counters. */
     uint64_t visited, changed, skipped_not_owned, skipped_other, changed_since_grant;
     uint64_t total;  /* from a count_only pass, for progress */
