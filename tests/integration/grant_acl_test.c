@@ -20,10 +20,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/fs.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/acl.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -96,6 +98,7 @@ static void build_tree(void) {
         {"home/ws/rootfile", 0644, false, 0},
         {"home/ws/masked.txt", 0640, false, REAL},
         {"home/ws/userown.txt", 0644, false, REAL},
+        {"home/ws/immutable.txt", 0644, false, REAL},
         {"home/ws2", 0755, true, REAL},
         {"home/ws2/f1", 0644, false, REAL},
         {"home/ws2/f2", 0644, false, REAL},
@@ -170,6 +173,20 @@ static void write_policy(void) {
         fprintf(f, "{\"version\": 1, \"deny_read\": [\"%s/secrets\"]}\n", ws);
         fclose(f);
     }
+}
+
+/* Sets or clears the immutable flag (false when the file system has none). */
+static bool set_immutable(const char *rel, bool on) {
+    char p[1024];
+    snprintf(p, sizeof p, "%s/%s", base, rel);
+    int fd = open(p, O_RDONLY | O_CLOEXEC);
+    int flags = 0;
+    bool ok = fd >= 0 && ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0;
+    flags = on ? (flags | FS_IMMUTABLE_FL) : (flags & ~FS_IMMUTABLE_FL);
+    ok = ok && ioctl(fd, FS_IOC_SETFLAGS, &flags) == 0;
+    if (fd >= 0)
+        close(fd);
+    return ok;
 }
 
 /* ---- running as another uid ------------------------------------------------ */
@@ -495,10 +512,19 @@ int main(void) {
     setenv("XDG_CONFIG_HOME", state, 1);
     unsetenv("RINGFENCE_LIBDIR");
 
+    /* A file whose ACL cannot change (immutable) is counted, not fatal. */
+    bool immutable = set_immutable("home/ws/immutable.txt", true);
+    if (!immutable)
+        printf("note: no immutable flag on this file system; that case is not checked\n");
     char *before = getfacl_tree();
     char out[8192];
     CHECK(cli_as_real("grant", "--wait", ws, out, sizeof out) == 0, "first grant succeeds");
     CHECK(strstr(out, "not_owned=1") != NULL, "the root-owned file is skipped and counted");
+    if (immutable) {
+        CHECK(strstr(out, "1 files could not be changed") != NULL,
+              "the immutable file is counted and the walk goes on");
+        CHECK(named_perm("home/ws/immutable.txt", false, SB1) == -1, "it keeps what it had");
+    }
     check_entries();
     check_behaviour();
 
@@ -571,6 +597,8 @@ int main(void) {
     free(before);
     free(after);
 
+    if (immutable)
+        CHECK(set_immutable("home/ws/immutable.txt", false), "clearing the immutable flag");
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", base);
     CHECK(system(cmd) == 0, "removing %s", base);

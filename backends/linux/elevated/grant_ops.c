@@ -286,7 +286,8 @@ static int grant_roots(context *c, const rf_grant_plan *plan, const struct stat 
 /* ---- the walk phase ------------------------------------------------------ */
 
 typedef struct walk_totals {
-    uint64_t visited, changed, skipped_not_owned;
+    uint64_t visited, changed, skipped_not_owned, failed;
+    char first_failure[1024];
 } walk_totals;
 
 static int walk_entry_trees(const rf_grant_plan *plan, rf_grant_walk *w, rf_error *err) {
@@ -335,6 +336,9 @@ static int walk_one(context *c, const rf_grant_entry *e, bool foreground, rf_gra
     t->visited += w.visited;
     t->changed += w.changed;
     t->skipped_not_owned += w.skipped_not_owned;
+    if (w.failed && !t->failed)
+        snprintf(t->first_failure, sizeof t->first_failure, "%s", w.first_failure);
+    t->failed += w.failed;
     return rc;
 }
 
@@ -414,6 +418,9 @@ static int walk_pending(context *c, bool foreground, walk_totals *t, rf_error *e
         t->visited += one.visited;
         t->changed += one.changed;
         t->skipped_not_owned += one.skipped_not_owned;
+        if (one.failed && !t->failed)
+            snprintf(t->first_failure, sizeof t->first_failure, "%s", one.first_failure);
+        t->failed += one.failed;
         for (size_t k = 0; k < collect.n_saved; k++) {
             free(collect.saved[k].path);
             free(collect.saved[k].before);
@@ -446,7 +453,17 @@ static int walk_in_background(context *c, rf_error *err) {
         }
         walk_totals t = {0};
         rf_error e = {0};
-        _exit(walk_pending(c, false, &t, &e) < 0 ? 1 : 0);
+        int rc = walk_pending(c, false, &t, &e);
+        /* Nobody reads our stderr: the outcome goes to the progress file. */
+        FILE *f = (rc < 0 || t.failed) ? fopen(c->progress_path, "ae") : NULL;
+        if (f && rc < 0)
+            fprintf(f, "failed: %s\n", e.message);
+        if (f && t.failed)
+            fprintf(f, "%" PRIu64 " files could not be changed (first: %s)\n", t.failed,
+                    t.first_failure);
+        if (f)
+            fclose(f);
+        _exit(rc < 0 ? 1 : 0);
     }
     int status;
     while (waitpid(pid, &status, 0) < 0)
@@ -507,6 +524,9 @@ int rf_grant_run(const rf_grant_options *o, rf_error *err) {
         if (t.skipped_not_owned)
             printf("%" PRIu64 " files not owned by you were left as they are\n",
                    t.skipped_not_owned);
+        if (t.failed)
+            printf("%" PRIu64 " files could not be changed and keep what they had (first: %s)\n",
+                   t.failed, t.first_failure);
     }
     rf_grant_plan_free(&plan);
     context_free(&c);
@@ -524,6 +544,9 @@ static int undo_entry(rf_grant_entry *e, rf_grant_walk *total, rf_error *err) {
     total->changed += w.changed;
     total->skipped_not_owned += w.skipped_not_owned;
     total->changed_since_grant += w.changed_since_grant;
+    if (w.failed && !total->failed)
+        snprintf(total->first_failure, sizeof total->first_failure, "%s", w.first_failure);
+    total->failed += w.failed;
     return rc;
 }
 
@@ -568,6 +591,9 @@ int rf_ungrant_run(const rf_grant_options *o, rf_error *err) {
             printf("%" PRIu64 " ACLs changed since the grant: only ringfence's entries were "
                    "removed from them\n",
                    total.changed_since_grant);
+        if (total.failed)
+            printf("%" PRIu64 " files could not be changed back (first: %s)\n", total.failed,
+                   total.first_failure);
         if (total.skipped_not_owned)
             printf("%" PRIu64 " files not owned by you (such as files the sandbox users created) "
                    "were left as they are\n",

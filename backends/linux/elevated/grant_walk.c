@@ -270,11 +270,12 @@ static int walk_entry(rf_grant_walk *w, int parent, const struct dirent *de, cha
         rf_acl_file f = {fd, o_path, path};
         if (!w->count_only && t && strcmp(t->path, path) != 0)
             rc = apply_file(w, &f, &st, t->kind, err);
-        if (rc == -EOPNOTSUPP) {
-            /* A mount without ACL support inside the tree (vfat, some
-             * network file systems): its files keep what they have. */
+        if (rc < 0 && rc != -ENOMEM) {
+            /* One file that refuses (immutable, a mount without ACL support
+             * such as vfat): it keeps what it has, the rest is granted. */
+            if (w->failed++ == 0 && err)
+                snprintf(w->first_failure, sizeof w->first_failure, "%s", err->message);
             rf_error_clear(err);
-            w->skipped_other++;
             rc = 0;
         }
         if (!w->count_only)

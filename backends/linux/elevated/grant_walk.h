@@ -32,6 +32,10 @@ typedef struct rf_grant_walk {
     unsigned owner; /* only files of this uid are changed */
     /* Counters. */
     uint64_t visited, changed, skipped_not_owned, skipped_other, changed_since_grant;
+    /* Files whose ACL could not be changed (immutable, no ACL support, ...):
+     * counted, the first reason kept, and the walk goes on. */
+    uint64_t failed;
+    char first_failure[1024];
     uint64_t total;  /* from a count_only pass, for progress */
     int progress_fd; /* -1: none; else "visited/total" rewritten every 1,000 files */
     bool progress_stderr;
