@@ -189,9 +189,18 @@ static int merge_deny_read(const rf_merge_input *in, rf_policy *out) {
     return rc;
 }
 
+/* Length of NAME in "NAME=VALUE" (a loop: strchrnul is GNU-only and the
+ * policy code also builds for Windows). */
+static size_t env_name_length(const char *pair) {
+    size_t n = 0;
+    while (pair[n] != '\0' && pair[n] != '=')
+        n++;
+    return n;
+}
+
 /* Sets "NAME=VALUE", replacing an entry of the same NAME when `replace`. */
 static int env_set_put(rf_list *list, const char *pair, rf_source source) {
-    size_t name_len = (size_t)(strchrnul(pair, '=') - pair);
+    size_t name_len = env_name_length(pair);
     for (size_t i = 0; i < list->len; i++) {
         const char *item = list->items[i].value;
         if (strncmp(item, pair, name_len) == 0 && item[name_len] == '=') {
