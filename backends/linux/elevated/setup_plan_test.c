@@ -40,10 +40,19 @@ static void test_table_text(void) {
               err.message);
         if (rc < 0)
             continue;
-        snprintf(uid_line, sizeof uid_line, "\t\tmeta skuid != %u accept\n", cases[i].uid);
+        snprintf(uid_line, sizeof uid_line, "\t\tmeta skuid %u goto offline\n", cases[i].uid);
         CHECK(strncmp(text, "table inet ringfence {\n", 23) == 0, "%s: header", cases[i].reason);
-        CHECK(strstr(text, uid_line) != NULL, "%s: every other uid leaves the chain",
+        CHECK(strstr(text, uid_line) != NULL, "%s: the offline uid's packets go to its chain",
               cases[i].reason);
+        /* Packets without a socket (ICMP replies, neighbour discovery) match
+         * no `meta skuid`: only a positive match leaves them alone. */
+        CHECK(strstr(text, "!=") == NULL, "%s: no negated match that socketless packets fall "
+              "through:\n%s", cases[i].reason, text);
+        CHECK(strstr(text, "\tchain offline {\n") != NULL &&
+                  strstr(text, "\tchain offline {\n") > strstr(text, uid_line),
+              "%s: the offline chain follows the hook chain:\n%s", cases[i].reason, text);
+        CHECK(strstr(text, "flags") == NULL, "%s: no exception for TCP flags:\n%s",
+              cases[i].reason, text);
         CHECK(strstr(text, "type filter hook output priority filter; policy accept;") != NULL,
               "%s: an output hook that accepts what it does not reject", cases[i].reason);
         CHECK(strstr(text, "\t\tmeta l4proto tcp reject with tcp reset\n\t\treject with icmpx "
