@@ -211,6 +211,10 @@ static int step_runner(const rf_setup_config *cfg, rf_setup_record *rec, gid_t g
                        rf_error *err) {
     char *source = NULL;
     int rc = 0;
+    /* Beside this program or in ../lib/ringfence (RINGFENCE_LIBDIR is unset in
+     * main): whoever can write there can already replace this program, which
+     * root is running.  The file must still be root's or this program's
+     * owner's, writable by no one else (rf_setup_install_program). */
     if (cfg->runner_source[0])
         source = strdup(cfg->runner_source);
     else

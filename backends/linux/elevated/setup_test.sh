@@ -165,6 +165,20 @@ expect "check reports a sandbox user with a login shell as changed" \
 setup >/dev/null 2>&1 && check >/dev/null
 expect "setup repairs the user" $?
 
+# --- the file installed setuid root must be root's and writable by no one else --
+cp "$STANDIN" "$T/foreign-runner" && printf x >> "$T/foreign-runner" # other bytes
+for how in "chown 65534" "chmod 0757"; do
+    chown 0 "$T/foreign-runner" && chmod 0755 "$T/foreign-runner" && $how "$T/foreign-runner"
+    out=$("$SETUP" $TESTOPTS --test-runner "$T/foreign-runner" setup --invoking-uid 65534 2>&1)
+    rc=$?
+    expect "setup must refuse to install a runner after '$how' (rc $rc): $out" \
+        "$([ $rc != 0 ] && echo "$out" | grep -q 'refusing to install' && echo 0)"
+    cmp -s "$runner" "$STANDIN"
+    expect "the installed runner is still the trusted one after '$how'" $?
+done
+setup >/dev/null 2>&1 && check >/dev/null
+expect "setup with a trusted runner ends all ok again" $?
+
 # --- interrupted setups end complete on re-run ---------------------------------
 uninstall >/dev/null
 for step in 0 1 2 3 4 5 6 7; do
