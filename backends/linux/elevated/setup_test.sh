@@ -179,6 +179,36 @@ done
 setup >/dev/null 2>&1 && check >/dev/null
 expect "setup with a trusted runner ends all ok again" $?
 
+# --- an account of our name that setup did not make is neither adopted nor deleted --
+free_id() { # free_id passwd|group: an id in 59000-59999 that no entry has
+    i=59999
+    while getent "$1" "$i" >/dev/null; do i=$((i - 1)); done
+    echo "$i"
+}
+setup >/dev/null 2>&1
+fuid=$(free_id passwd)
+userdel "$P-online" && useradd --system --no-create-home --shell /bin/sh -u "$fuid" "$P-online"
+expect "re-creating $P-online under uid $fuid (not the one setup made)" $?
+out=$(setup 2>&1); rc=$?
+expect "setup must refuse to adopt $P-online re-created under another uid (rc $rc): $out" \
+    "$([ $rc != 0 ] && echo "$out" | grep -q 'records' && echo 0)"
+expect "setup left the re-created user's shell alone" \
+    "$([ "$(getent passwd "$P-online" | cut -d: -f7)" = /bin/sh ] && echo 0)"
+out=$(uninstall 2>&1); rc=$?
+expect "uninstall leaves the re-created $P-online (rc $rc): $out" \
+    "$([ $rc = 0 ] && [ "$(id -u "$P-online" 2>/dev/null)" = "$fuid" ] && echo 0)"
+expect "uninstall removed the offline user setup made" \
+    "$(id "$P-offline" >/dev/null 2>&1 && echo 1 || echo 0)"
+userdel "$P-online"
+setup >/dev/null 2>&1
+fgid=$(free_id group)
+groupdel "$P" && groupadd --system -g "$fgid" "$P"
+expect "re-creating group $P under gid $fgid" $?
+out=$(uninstall 2>&1); rc=$?
+expect "uninstall leaves the re-created group $P (rc $rc): $out" \
+    "$([ $rc = 0 ] && [ "$(getent group "$P" | cut -d: -f3)" = "$fgid" ] && echo 0)"
+groupdel "$P"
+
 # --- interrupted setups end complete on re-run ---------------------------------
 uninstall >/dev/null
 for step in 0 1 2 3 4 5 6 7; do
