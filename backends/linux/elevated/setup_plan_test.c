@@ -83,6 +83,9 @@ static void test_unit_and_record(void) {
         "ExecStart=/usr/local/libexec/ringfence/ringfence-setup restore-firewall\n",
         "Before=network-pre.target\n",
         "DefaultDependencies=no\n",
+        /* Debian's nftables.service flushes the whole ruleset: ours after it */
+        "After=local-fs.target nftables.service\n",
+        "PartOf=nftables.service\n",
         "Type=oneshot\n",
         "WantedBy=sysinit.target\n",
     };
