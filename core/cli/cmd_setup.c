@@ -22,9 +22,13 @@ static const char setup_usage[] =
     "users (offline, online), the nftables table `inet ringfence` that rejects the\n"
     "offline user's traffic, a systemd unit restoring it at boot, and the setuid\n"
     "runner; it records all of it in /etc/ringfence/setup.json.\n"
-    "  --proxy-port N  a loopback TCP port the offline user may reach (repeatable)\n"
+    "  --proxy-port N  a loopback TCP port the offline user may reach (repeatable;\n"
+    "                  replaces the recorded ports; without it they are kept)\n"
     "  --check         report each item as ok / missing / changed; change nothing\n"
-    "uninstall removes everything setup recorded.\n";
+    "Others join with `sudo gpasswd -a NAME ringfence` (from their next login).\n"
+    "uninstall removes everything setup recorded: the runner, the boot unit, the\n"
+    "table, the group, and both sandbox users with their homes (files in\n"
+    "/var/lib/ringfence/ringfence-offline and -online are deleted).\n";
 
 /* The person behind sudo, passed on so that setup adds them to the group. */
 static const char *invoking_uid(void) {
