@@ -76,6 +76,23 @@ out=$("$CLI" setup $TESTOPTS --check 2>&1)
 expect "CLI setup --check before setup reports the record missing: $out" \
     "$(echo "$out" | grep -q '^record *missing' && echo 0)"
 
+# A copy of the CLI beside a ringfence-setup that another user owns (or that
+# anyone may write): the CLI run as root must refuse to run it.
+mkdir -p "$T/tree/backends/linux/elevated"
+cp "$CLI" "$T/tree/ringfence_testbuild"
+cp "$SETUP" "$T/tree/backends/linux/elevated/ringfence-setup_testbuild"
+for how in "chown 65534" "chmod 0757"; do
+    f=$T/tree/backends/linux/elevated/ringfence-setup_testbuild
+    chown 0 "$f" && chmod 0755 "$f" && $how "$f"
+    out=$("$T/tree/ringfence_testbuild" setup $TESTOPTS --check 2>&1); rc=$?
+    expect "the CLI as root must refuse to run a ringfence-setup after '$how' (rc $rc): $out" \
+        "$([ $rc != 0 ] && echo "$out" | grep -q 'refusing to run' && echo 0)"
+done
+chown 0 "$f" && chmod 0755 "$f"
+out=$("$T/tree/ringfence_testbuild" setup $TESTOPTS --check 2>&1)
+expect "the CLI copy runs a root-owned ringfence-setup beside it: $out" \
+    "$(echo "$out" | grep -q '^record *missing' && echo 0)"
+
 # --- refusals: names and tables that are not ours ----------------------------
 nft add table inet "$P"
 out=$(setup 2>&1); rc=$?
