@@ -347,12 +347,18 @@ int rf_setup_do_uninstall(const rf_setup_config *cfg) {
         rf_setup_remove_file(program, &err) < 0)
         return fail(&err);
     rf_setup_test_step_done(cfg, RF_STEP_UNDO_FILES);
-    if (rf_nft_table_delete(rec.table, &err) < 0)
+    bool left = false; /* a table or account of our name that setup did not make */
+    int rc_table = rf_nft_table_delete(rec.table, &err);
+    if (rc_table == -EEXIST) { /* not ours (no comment): someone else's, left */
+        printf("uninstall: leaving table inet %s: %s\n", rec.table, err.message);
+        rf_error_clear(&err);
+        left = true;
+    } else if (rc_table < 0) {
         return fail(&err);
+    }
     rf_setup_test_step_done(cfg, RF_STEP_UNDO_TABLE);
     const rf_setup_principal *users[] = {&rec.offline, &rec.online};
     unsigned id;
-    bool left = false; /* an account of our name that setup did not make */
     for (size_t i = 0; i < 2; i++) {
         if (is_foreign(i + 1, users[i], &id)) {
             left = true;
@@ -381,8 +387,9 @@ int rf_setup_do_uninstall(const rf_setup_config *cfg) {
     if (rf_setup_rmdir_if_empty(dir, &err) < 0)
         return fail(&err);
     if (left)
-        printf("uninstall: removed the runner, the boot unit, table inet %s, the accounts setup "
-               "made (not those named above) and %s\n", rec.table, cfg->record_path);
+        printf("uninstall: removed the runner, the boot unit, what setup made of table inet %s, "
+               "its users and group (not those named above) and %s\n", rec.table,
+               cfg->record_path);
     else
         printf("uninstall: removed the runner, the boot unit, table inet %s, users %s and %s, "
                "group %s and %s\n", rec.table, rec.offline.name, rec.online.name,

@@ -226,6 +226,14 @@ expect "uninstall leaves the re-created group $P (rc $rc): $out" \
     "$([ $rc = 0 ] && [ "$(getent group "$P" | cut -d: -f3)" = "$fgid" ] && echo 0)"
 groupdel "$P"
 
+setup >/dev/null 2>&1
+nft delete table inet "$P" && nft add table inet "$P"
+out=$(uninstall 2>&1); rc=$?
+expect "uninstall leaves a table of our name that setup did not make, removes the rest \
+(rc $rc): $out" "$([ $rc = 0 ] && nft list table inet "$P" >/dev/null 2>&1 &&
+    ! id "$P-offline" >/dev/null 2>&1 && echo 0)"
+nft delete table inet "$P"
+
 # --- interrupted setups end complete on re-run ---------------------------------
 uninstall >/dev/null
 for step in 0 1 2 3 4 5 6 7; do
