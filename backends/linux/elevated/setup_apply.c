@@ -104,6 +104,25 @@ static int save(const rf_setup_config *cfg, const rf_setup_record *rec, rf_error
     return rf_setup_record_save(cfg->record_path, rec, err);
 }
 
+/* The id the system gives `name` now (a group for i == 0, else a user);
+ * false when there is no such name. */
+static bool current_id(size_t i, const char *name, unsigned *id) {
+    struct group *gr = i == 0 ? getgrnam(name) : NULL;
+    struct passwd *pw = i == 0 ? NULL : getpwnam(name);
+    if (gr)
+        *id = (unsigned)gr->gr_gid;
+    if (pw)
+        *id = (unsigned)pw->pw_uid;
+    return gr || pw;
+}
+
+/* A recorded account whose name now has another id is not the one setup
+ * made (ours deleted, someone else's created under the name): setup must
+ * not adopt it and uninstall must not delete it. */
+static bool is_foreign(size_t i, const rf_setup_principal *p, unsigned *id) {
+    return p->id != 0 && current_id(i, p->name, id) && *id != p->id;
+}
+
 /* The record of an earlier (maybe interrupted) setup, or a fresh one.  A
  * fresh setup refuses to adopt a group or user of our names that it did not
  * create: uninstall would later delete someone else's account. */
@@ -112,6 +131,14 @@ static int start_record(const rf_setup_config *cfg, const rf_setup_options *opts
     rf_setup_record old;
     int rc = rf_setup_record_load_progress(cfg->record_path, &old, err);
     bool have_old = rc == 0;
+    const rf_setup_principal *olds[] = {&old.group, &old.offline, &old.online};
+    unsigned id;
+    for (size_t i = 0; have_old && i < 3; i++)
+        if (is_foreign(i, olds[i], &id))
+            return rf_fail(err, -EEXIST, "%s %s has %s %u but %s records %u: it is not the one "
+                           "ringfence setup made; remove or rename it first",
+                           i == 0 ? "group" : "user", olds[i]->name, i == 0 ? "gid" : "uid", id,
+                           cfg->record_path, olds[i]->id);
     if (rc == -ENOENT) {
         const char *const names[] = {cfg->group, cfg->offline_user, cfg->online_user};
         for (size_t i = 0; i < 3; i++)
@@ -211,6 +238,10 @@ static int step_runner(const rf_setup_config *cfg, rf_setup_record *rec, gid_t g
                        rf_error *err) {
     char *source = NULL;
     int rc = 0;
+    /* Beside this program or in ../lib/ringfence (RINGFENCE_LIBDIR is unset in
+     * main): whoever can write there can already replace this program, which
+     * root is running.  The file must still be root's or this program's
+     * owner's, writable by no one else (rf_setup_install_program). */
     if (cfg->runner_source[0])
         source = strdup(cfg->runner_source);
     else
@@ -316,17 +347,37 @@ int rf_setup_do_uninstall(const rf_setup_config *cfg) {
         rf_setup_remove_file(program, &err) < 0)
         return fail(&err);
     rf_setup_test_step_done(cfg, RF_STEP_UNDO_FILES);
-    if (rf_nft_table_delete(rec.table, &err) < 0)
+    bool left = false; /* a table or account of our name that setup did not make */
+    int rc_table = rf_nft_table_delete(rec.table, &err);
+    if (rc_table == -EEXIST) { /* not ours (no comment): someone else's, left */
+        printf("uninstall: leaving table inet %s: %s\n", rec.table, err.message);
+        rf_error_clear(&err);
+        left = true;
+    } else if (rc_table < 0) {
         return fail(&err);
+    }
     rf_setup_test_step_done(cfg, RF_STEP_UNDO_TABLE);
     const rf_setup_principal *users[] = {&rec.offline, &rec.online};
+    unsigned id;
     for (size_t i = 0; i < 2; i++) {
-        if (rf_setup_user_remove(users[i]->name, users[i]->home, &err) < 0)
+        if (is_foreign(i + 1, users[i], &id)) {
+            left = true;
+            printf("uninstall: leaving user %s (uid %u) and %s: %s records uid %u, so it is "
+                   "not the user setup made\n", users[i]->name, id, users[i]->home,
+                   cfg->record_path, users[i]->id);
+        } else if (rf_setup_user_remove(users[i]->name, users[i]->home, &err) < 0) {
             return fail(&err);
+        }
         rf_setup_test_step_done(cfg, RF_STEP_UNDO_OFFLINE_USER + (int)i);
     }
-    if (rf_setup_group_remove(rec.group.name, &err) < 0 ||
-        rf_setup_rmdir_if_empty(cfg->home_base, &err) < 0 ||
+    if (is_foreign(0, &rec.group, &id)) {
+        left = true;
+        printf("uninstall: leaving group %s (gid %u): %s records gid %u, so it is not the group "
+               "setup made\n", rec.group.name, id, cfg->record_path, rec.group.id);
+    } else if (rf_setup_group_remove(rec.group.name, &err) < 0) {
+        return fail(&err);
+    }
+    if (rf_setup_rmdir_if_empty(cfg->home_base, &err) < 0 ||
         rf_setup_rmdir_if_empty(cfg->libexec_dir, &err) < 0)
         return fail(&err);
     if (rf_setup_remove_file(cfg->record_path, &err) < 0)
@@ -335,9 +386,14 @@ int rf_setup_do_uninstall(const rf_setup_config *cfg) {
     *strrchr(dir, '/') = '\0';
     if (rf_setup_rmdir_if_empty(dir, &err) < 0)
         return fail(&err);
-    printf("uninstall: removed the runner, the boot unit, table inet %s, users %s and %s, "
-           "group %s and %s\n", rec.table, rec.offline.name, rec.online.name, rec.group.name,
-           cfg->record_path);
+    if (left)
+        printf("uninstall: removed the runner, the boot unit, what setup made of table inet %s, "
+               "its users and group (not those named above) and %s\n", rec.table,
+               cfg->record_path);
+    else
+        printf("uninstall: removed the runner, the boot unit, table inet %s, users %s and %s, "
+               "group %s and %s\n", rec.table, rec.offline.name, rec.online.name,
+               rec.group.name, cfg->record_path);
     return 0;
 }
 

@@ -2,6 +2,7 @@
 #include "backends/linux/elevated/setup_fs.h"
 
 #include <dirent.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -15,28 +16,52 @@
 
 #define MAX_FILE_BYTES (64u << 20)
 
+/* A folder root writes below must be root's and writable by no one else
+ * (sticky folders such as /tmp aside: others cannot rename root's entries
+ * there); a link on the way must be root's too.  Else whoever can write
+ * there could swap the setuid runner, the unit or the program the unit runs
+ * as root at boot for their own (folder or symlink swap). */
+static int check_trusted_folder(const char *path, rf_error *err) {
+    struct stat st;
+    if (lstat(path, &st) < 0)
+        return rf_fail_errno(err, errno, "checking folder %s", path);
+    if (S_ISLNK(st.st_mode) && st.st_uid != 0)
+        return rf_fail(err, -EPERM, "using folder %s: it is a symbolic link owned by uid %u, "
+                       "not root; ringfence-setup writes root-only files below it", path,
+                       (unsigned)st.st_uid);
+    if (stat(path, &st) < 0)
+        return rf_fail_errno(err, errno, "checking folder %s", path);
+    if (!S_ISDIR(st.st_mode))
+        return rf_fail(err, -ENOTDIR, "creating folder %s: a file of that name exists", path);
+    bool others_write = (st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX);
+    if (st.st_uid != 0 || others_write)
+        return rf_fail(err, -EPERM, "using folder %s: owned by uid %u with mode %04o; "
+                       "ringfence-setup writes root-only files below it, so it must be root's "
+                       "and writable by no one else (fix: chown root %s; chmod go-w %s)",
+                       path, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777), path, path);
+    return 0;
+}
+
 int rf_setup_mkdirs(const char *path, mode_t mode, rf_error *err) {
     char buf[PATH_MAX];
     if (path[0] != '/' || (size_t)snprintf(buf, sizeof buf, "%s", path) >= sizeof buf)
         return rf_fail(err, -EINVAL, "creating folder %s: not an absolute path of sane length",
                        path);
-    for (char *p = buf + 1;; p++) {
+    int rc = check_trusted_folder("/", err);
+    for (char *p = buf + 1; rc == 0; p++) {
         if (*p != '/' && *p != '\0')
             continue;
         char saved = *p;
         *p = '\0';
         if (mkdir(buf, mode) < 0 && errno != EEXIST)
             return rf_fail_errno(err, errno, "creating folder %s", buf);
+        /* Checked before anything is created inside it. */
+        rc = check_trusted_folder(buf, err);
         if (saved == '\0')
             break;
         *p = saved;
     }
-    struct stat st;
-    if (stat(path, &st) < 0)
-        return rf_fail_errno(err, errno, "checking folder %s", path);
-    if (!S_ISDIR(st.st_mode))
-        return rf_fail(err, -ENOTDIR, "creating folder %s: a file of that name exists", path);
-    return 0;
+    return rc;
 }
 
 int rf_setup_remove_file(const char *path, rf_error *err) {
@@ -120,6 +145,12 @@ int rf_setup_remove_tree(const char *path, rf_error *err) {
 }
 
 int rf_setup_read_file(const char *path, char **data, size_t *len, rf_error *err) {
+    struct stat st;
+    return rf_setup_read_file_stat(path, data, len, &st, err);
+}
+
+int rf_setup_read_file_stat(const char *path, char **data, size_t *len, struct stat *out_st,
+                            rf_error *err) {
     *data = NULL;
     *len = 0;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -154,6 +185,7 @@ int rf_setup_read_file(const char *path, char **data, size_t *len, rf_error *err
     buf[got] = '\0';
     *data = buf;
     *len = got;
+    *out_st = st;
     return 0;
 }
 

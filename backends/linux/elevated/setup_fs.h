@@ -2,12 +2,15 @@
 #ifndef RF_ELEVATED_SETUP_FS_H
 #define RF_ELEVATED_SETUP_FS_H
 
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "core/ringfence.h"
 
 /* Creates `path` and its missing parents (root-owned, `mode`); existing
- * folders are left as they are. */
+ * folders are left as they are.  Every folder on the way must be root's and
+ * writable by no one else (sticky folders aside), every link on the way
+ * root's: -EPERM otherwise, before anything is created inside it. */
 int rf_setup_mkdirs(const char *path, mode_t mode, rf_error *err);
 
 /* Files are written as <path>.tmp and renamed: one writer at a time (the
@@ -28,6 +31,11 @@ int rf_setup_remove_tree(const char *path, rf_error *err);
 
 /* Reads a whole regular file (at most 64 MiB), *data malloc'd. */
 int rf_setup_read_file(const char *path, char **data, size_t *len, rf_error *err);
+
+/* The same, and *st the fstat of the descriptor read (owner and mode of the
+ * very file whose bytes were read, with no window for a swap in between). */
+int rf_setup_read_file_stat(const char *path, char **data, size_t *len, struct stat *st,
+                            rf_error *err);
 
 /* Writes `data` to `path` atomically (<path>.tmp beside it, fsync,
  * rename) with owner root:`gid` and `mode`. */

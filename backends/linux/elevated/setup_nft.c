@@ -52,25 +52,33 @@ int rf_nft_table_text(const char *table, unsigned offline_uid, const unsigned *p
                        table);
     if (n_ports > 0)
         snprintf(proxy_rule, sizeof proxy_rule, "\t\toif \"lo\" tcp dport %s accept\n", port_list);
-    /* Packets of every other uid leave the chain at once; then the offline
-     * user's loopback connections to a proxy; everything else it sends is
-     * rejected: TCP with a reset, the rest (UDP, ICMP, ...) with ICMP
-     * administratively prohibited, so tools fail fast instead of hanging.
-     * The reset that `reject` makes for a SYN is sent back over loopback
-     * carrying the offline user's socket (measured on Linux 6.18): without
-     * the `oif "lo" tcp flags rst accept` rule the chain rejects that reset
-     * too, and connect() hangs until its timeout instead of failing with
-     * ECONNREFUSED.  Letting the offline user's resets reach loopback opens
-     * nothing: it cannot craft packets (no CAP_NET_RAW), and a reset carries
-     * no data. */
+    /* Only packets whose socket belongs to the offline user enter the
+     * `offline` chain; there, loopback connections to a proxy are accepted
+     * and everything else is rejected: TCP with a reset, the rest (UDP,
+     * ICMP, SCTP, ...) with ICMP administratively prohibited, so tools fail
+     * fast instead of hanging.
+     * A positive match, not `meta skuid != UID accept`: packets the kernel
+     * sends on no one's behalf (ICMP echo replies and errors, IPv6 neighbour
+     * discovery, resets for closed ports, the very resets and ICMP errors
+     * that `reject` makes) carry no socket, so `meta skuid` matches nothing
+     * for them and a `!=` rule would send every such packet of the host into
+     * the reject rules (measured on Linux 6.18: ping and UDP port
+     * unreachable broke for every user).  The offline user gains nothing
+     * from the packets that skip the chain: they are ones the kernel wrote,
+     * or the last packets of a socket it closed (an orphan), which can only
+     * belong to a connection the chain accepted, to a loopback proxy.  No
+     * exception for resets is needed: the reset `reject` answers a SYN with
+     * carries no socket either and leaves by the policy. */
     int w = snprintf(out, out_len,
                      "table inet %s {\n"
                      "\tcomment \"%s\"\n"
                      "\tchain output {\n"
                      "\t\ttype filter hook output priority filter; policy accept;\n"
-                     "\t\tmeta skuid != %u accept\n"
+                     "\t\tmeta skuid %u goto offline\n"
+                     "\t}\n"
+                     "\n"
+                     "\tchain offline {\n"
                      "%s"
-                     "\t\toif \"lo\" tcp flags rst accept\n"
                      "\t\tmeta l4proto tcp reject with tcp reset\n"
                      "\t\treject with icmpx admin-prohibited\n"
                      "\t}\n"

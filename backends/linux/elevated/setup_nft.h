@@ -1,9 +1,10 @@
 /*
  * setup_nft.h — the firewall table of the elevated backend, through libnftables.
  *
- * One table of our own, `inet NAME`, with one output chain that rejects every
- * packet sent by the offline sandbox user (IPv4 and IPv6, any protocol) except
- * loopback TCP to the proxy ports the admin lists.  Reject, not drop: a tool
+ * One table of our own, `inet NAME`: its output chain sends the packets of
+ * the offline sandbox user's sockets (and only those) to a chain that rejects
+ * every one of them (IPv4 and IPv6, any protocol) except loopback TCP to the
+ * proxy ports the admin lists.  Reject, not drop: a tool
  * must fail at once (TCP reset, ICMP administratively prohibited) instead of
  * waiting for a timeout.  No other table is ever read, changed or flushed.
  */

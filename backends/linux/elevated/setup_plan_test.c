@@ -3,6 +3,7 @@
  * following the links planted in it. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,10 +41,19 @@ static void test_table_text(void) {
               err.message);
         if (rc < 0)
             continue;
-        snprintf(uid_line, sizeof uid_line, "\t\tmeta skuid != %u accept\n", cases[i].uid);
+        snprintf(uid_line, sizeof uid_line, "\t\tmeta skuid %u goto offline\n", cases[i].uid);
         CHECK(strncmp(text, "table inet ringfence {\n", 23) == 0, "%s: header", cases[i].reason);
-        CHECK(strstr(text, uid_line) != NULL, "%s: every other uid leaves the chain",
+        CHECK(strstr(text, uid_line) != NULL, "%s: the offline uid's packets go to its chain",
               cases[i].reason);
+        /* Packets without a socket (ICMP replies, neighbour discovery) match
+         * no `meta skuid`: only a positive match leaves them alone. */
+        CHECK(strstr(text, "!=") == NULL, "%s: no negated match that socketless packets fall "
+              "through:\n%s", cases[i].reason, text);
+        CHECK(strstr(text, "\tchain offline {\n") != NULL &&
+                  strstr(text, "\tchain offline {\n") > strstr(text, uid_line),
+              "%s: the offline chain follows the hook chain:\n%s", cases[i].reason, text);
+        CHECK(strstr(text, "flags") == NULL, "%s: no exception for TCP flags:\n%s",
+              cases[i].reason, text);
         CHECK(strstr(text, "type filter hook output priority filter; policy accept;") != NULL,
               "%s: an output hook that accepts what it does not reject", cases[i].reason);
         CHECK(strstr(text, "\t\tmeta l4proto tcp reject with tcp reset\n\t\treject with icmpx "
@@ -73,6 +83,9 @@ static void test_unit_and_record(void) {
         "ExecStart=/usr/local/libexec/ringfence/ringfence-setup restore-firewall\n",
         "Before=network-pre.target\n",
         "DefaultDependencies=no\n",
+        /* Debian's nftables.service flushes the whole ruleset: ours after it */
+        "After=local-fs.target nftables.service\n",
+        "PartOf=nftables.service\n",
         "Type=oneshot\n",
         "WantedBy=sysinit.target\n",
     };
@@ -133,9 +146,72 @@ static void test_remove_tree(void) {
     CHECK(rf_setup_remove_tree(base, &err) == 0, "cleanup: %s", err.message);
 }
 
+/* Folders root writes below (the runner's, the unit's, the record's, the
+ * homes') must be root's and writable by no one else, links on the way
+ * root's: else their owner could swap what root installs there. */
+static void test_mkdirs_trust(void) {
+    if (geteuid() != 0) {
+        printf("SKIP test_mkdirs_trust: needs root (folders owned by root and by others)\n");
+        return;
+    }
+    char base[] = "/tmp/rf-plan-mkdirs.XXXXXX", path[600];
+    if (!mkdtemp(base)) {
+        perror("mkdtemp");
+        exit(2);
+    }
+    static const struct {
+        const char *name;  /* made in base */
+        const char *kind;  /* "dir" or "link" (to base/root-dir) */
+        mode_t mode;
+        uid_t owner;
+        int rc;            /* of rf_setup_mkdirs(base/name/new) */
+        const char *reason;
+    } cases[] = {
+        {"root-dir", "dir", 0755, 0, 0, "a root folder 0755: used"},
+        {"group-writable", "dir", 0775, 0, -EPERM, "a root folder writable by its group: refused"},
+        {"world-writable", "dir", 0777, 0, -EPERM, "a root folder writable by all: refused"},
+        {"sticky", "dir", 01777, 0, 0, "a sticky root folder (like /tmp): used"},
+        {"users-dir", "dir", 0755, 65534, -EPERM, "a folder owned by another user: refused"},
+        {"root-link", "link", 0, 0, 0, "root's link to a root folder: used"},
+        {"users-link", "link", 0, 65534, -EPERM, "another user's link: refused"},
+    };
+    char target[600];
+    snprintf(target, sizeof target, "%s/root-dir", base);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", base, cases[i].name);
+        bool dir = strcmp(cases[i].kind, "dir") == 0;
+        if ((dir ? mkdir(path, 0700) < 0 || chmod(path, cases[i].mode) < 0 ||
+                       chown(path, cases[i].owner, 0) < 0
+                 : symlink(target, path) < 0 || lchown(path, cases[i].owner, 0) < 0)) {
+            perror(path);
+            exit(2);
+        }
+        char want[700];
+        snprintf(want, sizeof want, "%s/new", path);
+        rf_error err = {0};
+        int rc = rf_setup_mkdirs(want, 0755, &err);
+        CHECK(rc == cases[i].rc, "%s: rc %d, want %d (%s)", cases[i].reason, rc, cases[i].rc,
+              err.message);
+        struct stat st;
+        bool made = lstat(want, &st) == 0;
+        if (cases[i].rc < 0) {
+            CHECK(strstr(err.message, path) != NULL, "%s: the message names %s: %s",
+                  cases[i].reason, path, err.message);
+            CHECK(!made, "%s: nothing is created inside a refused folder", cases[i].reason);
+        } else {
+            CHECK(made && S_ISDIR(st.st_mode) && st.st_uid == 0, "%s: %s made", cases[i].reason,
+                  want);
+            rmdir(want);
+        }
+    }
+    rf_error err = {0};
+    CHECK(rf_setup_remove_tree(base, &err) == 0, "cleanup: %s", err.message);
+}
+
 int main(void) {
     test_table_text();
     test_unit_and_record();
     test_remove_tree();
+    test_mkdirs_trust();
     return check_summary("setup_plan_test");
 }

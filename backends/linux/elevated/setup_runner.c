@@ -21,11 +21,33 @@ int rf_setup_file_sha256(const char *path, char out[65], rf_error *err) {
     return rc;
 }
 
+/* The bytes root installs setuid must be chosen by someone already trusted
+ * with root: the file must be root's, or belong to whoever owns the running
+ * ringfence-setup (a build tree's owner already controls the code root runs
+ * here, so trusting their runner adds nothing), and be writable by no one
+ * else.  Stops another user who can write beside the runner (a shared
+ * ../lib/ringfence, a group-writable build tree) from picking the file that
+ * becomes setuid root. */
+static int check_setuid_source(const char *source, const struct stat *st, rf_error *err) {
+    struct stat self;
+    if (stat("/proc/self/exe", &self) < 0)
+        return rf_fail_errno(err, errno, "checking the owner of /proc/self/exe");
+    if ((st->st_uid != 0 && st->st_uid != self.st_uid) || (st->st_mode & (S_IWGRP | S_IWOTH)))
+        return rf_fail(err, -EPERM, "refusing to install %s setuid root: it is owned by uid %u "
+                       "with mode %04o; it must be root's (or the owner of this ringfence-setup, "
+                       "uid %u) and writable by no one else", source, (unsigned)st->st_uid,
+                       (unsigned)(st->st_mode & 07777), (unsigned)self.st_uid);
+    return 0;
+}
+
 int rf_setup_install_program(const char *source, const char *dest, gid_t gid, mode_t mode,
                              char digest[65], rf_error *err) {
     char *data;
     size_t len;
-    int rc = rf_setup_read_file(source, &data, &len, err);
+    struct stat st;
+    int rc = rf_setup_read_file_stat(source, &data, &len, &st, err);
+    if (rc == 0 && (mode & S_ISUID))
+        rc = check_setuid_source(source, &st, err);
     if (rc == 0)
         rc = rf_sha256_hex(data, len, digest, err);
     /* The digest is of the bytes written, not of the source read again later:

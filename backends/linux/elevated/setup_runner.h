@@ -14,7 +14,9 @@ int rf_setup_file_sha256(const char *path, char out[65], rf_error *err);
 
 /* Copies `source` to `dest` atomically (temporary file beside it, owner and
  * mode set on the descriptor, rename): root:`gid`, `mode`.  `digest` receives
- * the SHA-256 of what was installed. */
+ * the SHA-256 of what was installed.  With S_ISUID in `mode`, `source` must be
+ * root's (or owned by the owner of the running program) and writable by no
+ * one else: -EPERM otherwise. */
 int rf_setup_install_program(const char *source, const char *dest, gid_t gid, mode_t mode,
                              char digest[65], rf_error *err);
 

@@ -76,6 +76,23 @@ out=$("$CLI" setup $TESTOPTS --check 2>&1)
 expect "CLI setup --check before setup reports the record missing: $out" \
     "$(echo "$out" | grep -q '^record *missing' && echo 0)"
 
+# A copy of the CLI beside a ringfence-setup that another user owns (or that
+# anyone may write): the CLI run as root must refuse to run it.
+mkdir -p "$T/tree/backends/linux/elevated"
+cp "$CLI" "$T/tree/ringfence_testbuild"
+cp "$SETUP" "$T/tree/backends/linux/elevated/ringfence-setup_testbuild"
+for how in "chown 65534" "chmod 0757"; do
+    f=$T/tree/backends/linux/elevated/ringfence-setup_testbuild
+    chown 0 "$f" && chmod 0755 "$f" && $how "$f"
+    out=$("$T/tree/ringfence_testbuild" setup $TESTOPTS --check 2>&1); rc=$?
+    expect "the CLI as root must refuse to run a ringfence-setup after '$how' (rc $rc): $out" \
+        "$([ $rc != 0 ] && echo "$out" | grep -q 'refusing to run' && echo 0)"
+done
+chown 0 "$f" && chmod 0755 "$f"
+out=$("$T/tree/ringfence_testbuild" setup $TESTOPTS --check 2>&1)
+expect "the CLI copy runs a root-owned ringfence-setup beside it: $out" \
+    "$(echo "$out" | grep -q '^record *missing' && echo 0)"
+
 # --- refusals: names and tables that are not ours ----------------------------
 nft add table inet "$P"
 out=$(setup 2>&1); rc=$?
@@ -164,6 +181,58 @@ expect "check reports a sandbox user with a login shell as changed" \
     "$(check | grep -q "^user *changed *$P-online: login shell" && echo 0)"
 setup >/dev/null 2>&1 && check >/dev/null
 expect "setup repairs the user" $?
+
+# --- the file installed setuid root must be root's and writable by no one else --
+cp "$STANDIN" "$T/foreign-runner" && printf x >> "$T/foreign-runner" # other bytes
+for how in "chown 65534" "chmod 0757"; do
+    chown 0 "$T/foreign-runner" && chmod 0755 "$T/foreign-runner" && $how "$T/foreign-runner"
+    out=$("$SETUP" $TESTOPTS --test-runner "$T/foreign-runner" setup --invoking-uid 65534 2>&1)
+    rc=$?
+    expect "setup must refuse to install a runner after '$how' (rc $rc): $out" \
+        "$([ $rc != 0 ] && echo "$out" | grep -q 'refusing to install' && echo 0)"
+    cmp -s "$runner" "$STANDIN"
+    expect "the installed runner is still the trusted one after '$how'" $?
+done
+setup >/dev/null 2>&1 && check >/dev/null
+expect "setup with a trusted runner ends all ok again" $?
+
+# --- an account of our name that setup did not make is neither adopted nor deleted --
+free_id() { # free_id passwd|group: an id in 59000-59999 that no entry has
+    i=59999
+    while getent "$1" "$i" >/dev/null; do i=$((i - 1)); done
+    echo "$i"
+}
+setup >/dev/null 2>&1
+fuid=$(free_id passwd)
+userdel "$P-online" && useradd --system --no-create-home --shell /bin/sh -u "$fuid" "$P-online"
+expect "re-creating $P-online under uid $fuid (not the one setup made)" $?
+out=$(setup 2>&1); rc=$?
+expect "setup must refuse to adopt $P-online re-created under another uid (rc $rc): $out" \
+    "$([ $rc != 0 ] && echo "$out" | grep -q 'records' && echo 0)"
+expect "setup left the re-created user's shell alone" \
+    "$([ "$(getent passwd "$P-online" | cut -d: -f7)" = /bin/sh ] && echo 0)"
+out=$(uninstall 2>&1); rc=$?
+expect "uninstall leaves the re-created $P-online (rc $rc): $out" \
+    "$([ $rc = 0 ] && [ "$(id -u "$P-online" 2>/dev/null)" = "$fuid" ] && echo 0)"
+expect "uninstall removed the offline user setup made" \
+    "$(id "$P-offline" >/dev/null 2>&1 && echo 1 || echo 0)"
+userdel "$P-online"
+setup >/dev/null 2>&1
+fgid=$(free_id group)
+groupdel "$P" && groupadd --system -g "$fgid" "$P"
+expect "re-creating group $P under gid $fgid" $?
+out=$(uninstall 2>&1); rc=$?
+expect "uninstall leaves the re-created group $P (rc $rc): $out" \
+    "$([ $rc = 0 ] && [ "$(getent group "$P" | cut -d: -f3)" = "$fgid" ] && echo 0)"
+groupdel "$P"
+
+setup >/dev/null 2>&1
+nft delete table inet "$P" && nft add table inet "$P"
+out=$(uninstall 2>&1); rc=$?
+expect "uninstall leaves a table of our name that setup did not make, removes the rest \
+(rc $rc): $out" "$([ $rc = 0 ] && nft list table inet "$P" >/dev/null 2>&1 &&
+    ! id "$P-offline" >/dev/null 2>&1 && echo 0)"
+nft delete table inet "$P"
 
 # --- interrupted setups end complete on re-run ---------------------------------
 uninstall >/dev/null

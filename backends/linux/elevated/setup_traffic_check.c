@@ -18,19 +18,24 @@
 #include <grp.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <netinet/icmp6.h>
 #include <netinet/ip_icmp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "tests/check.h"
 
-typedef enum { OP_TCP, OP_UDP, OP_PING } op_kind;
+/* OP_PING_REPLY and OP_UDP_CLOSED succeed only when the kernel's answer (an
+ * echo reply, a port unreachable) comes back: packets the kernel sends on no
+ * one's behalf carry no socket, and the table must let them out. */
+typedef enum { OP_TCP, OP_UDP, OP_PING, OP_PING_REPLY, OP_UDP_CLOSED } op_kind;
 
 typedef struct traffic_case {
     const char *reason;
@@ -69,6 +74,16 @@ static const traffic_case cases[] = {
      REMOTE},
     {"offline user, TCP to the proxy port on a remote address: rejected", 0, OP_TCP, AF_INET, 0,
      false, REMOTE},
+    {"online user, ICMP echo: the kernel's reply comes back", 1, OP_PING_REPLY, AF_INET, 0, true,
+     LOCAL},
+    {"online user, ICMPv6 echo: the kernel's reply comes back", 1, OP_PING_REPLY, AF_INET6, 0,
+     true, LOCAL},
+    {"online user, UDP to a closed port: port unreachable comes back", 1, OP_UDP_CLOSED, AF_INET,
+     1, true, LOCAL},
+    {"online user, IPv6 UDP to a closed port: port unreachable comes back", 1, OP_UDP_CLOSED,
+     AF_INET6, 1, true, LOCAL},
+    /* The rejection of an ICMPv6 echo shows as the ICMPv6 error received. */
+    {"offline user, ICMPv6 echo: rejected", 0, OP_PING_REPLY, AF_INET6, 0, false, LOCAL},
 };
 
 static const char *remote_addr[2]; /* IPv4, IPv6 text; NULL: no remote cases */
@@ -117,31 +132,51 @@ static int open_server(int family, int type, unsigned *port) {
     return fd;
 }
 
-/* In the child, as the case's user: 0 when the traffic went out, else errno. */
+/* An echo request; with `want_reply`, 0 only when the reply arrives. */
+static int ping(int fd, int family, const struct sockaddr_storage *ss, socklen_t len,
+                bool want_reply) {
+    struct icmphdr echo = {.type = ICMP_ECHO};
+    struct icmp6_hdr echo6 = {.icmp6_type = ICMP6_ECHO_REQUEST};
+    echo.un.echo.sequence = htons(1);
+    echo6.icmp6_seq = htons(1);
+    const void *msg = family == AF_INET ? (const void *)&echo : (const void *)&echo6;
+    size_t msg_len = family == AF_INET ? sizeof echo : sizeof echo6;
+    /* Connected: an ICMP error (the rejection of an ICMPv6 echo) is then
+     * reported by recv(); sendto() of an ICMPv6 echo succeeds regardless. */
+    if (connect(fd, (const struct sockaddr *)ss, len) < 0 || send(fd, msg, msg_len, 0) < 0)
+        return errno;
+    char reply[64];
+    struct timeval wait = {.tv_sec = 1};
+    if (want_reply && (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait) < 0 ||
+                       recv(fd, reply, sizeof reply, 0) < 0))
+        return errno;
+    return 0;
+}
+
+/* In the child, as the case's user: 0 when the traffic went out (or, for the
+ * kernel-answer cases, when the answer came back), else errno. */
 static int attempt(const traffic_case *c, unsigned port) {
     struct sockaddr_storage ss;
     socklen_t len = address(c->family, port, c->remote, &ss);
+    bool icmp = c->op == OP_PING || c->op == OP_PING_REPLY;
     int type = c->op == OP_TCP ? SOCK_STREAM : SOCK_DGRAM;
-    int proto = c->op == OP_PING ? IPPROTO_ICMP : 0;
+    int proto = !icmp ? 0 : c->family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6;
     int fd = socket(c->family, type | SOCK_CLOEXEC, proto);
     if (fd < 0)
         return errno;
     if (c->op == OP_TCP)
         return connect(fd, (struct sockaddr *)&ss, len) < 0 ? errno : 0;
-    if (c->op == OP_UDP) {
-        if (connect(fd, (struct sockaddr *)&ss, len) < 0)
-            return errno;
-        /* Twice: an ICMP error for the first datagram is reported on the next call. */
-        for (int i = 0; i < 2; i++) {
-            if (send(fd, "x", 1, 0) < 0)
-                return errno;
-            usleep(50 * 1000);
-        }
-        return 0;
+    if (icmp)
+        return ping(fd, c->family, &ss, len, c->op == OP_PING_REPLY);
+    if (connect(fd, (struct sockaddr *)&ss, len) < 0)
+        return errno;
+    /* Twice: an ICMP error for the first datagram is reported on the next call. */
+    for (int i = 0; i < 2; i++) {
+        if (send(fd, "x", 1, 0) < 0)
+            return c->op == OP_UDP_CLOSED && errno == ECONNREFUSED ? 0 : errno;
+        usleep(50 * 1000);
     }
-    struct icmphdr echo = {.type = ICMP_ECHO};
-    echo.un.echo.sequence = htons(1);
-    return sendto(fd, &echo, sizeof echo, 0, (struct sockaddr *)&ss, len) < 0 ? errno : 0;
+    return c->op == OP_UDP_CLOSED ? ETIMEDOUT : 0;
 }
 
 static int run_as(uid_t uid, const traffic_case *c, unsigned port, double *seconds) {
@@ -203,6 +238,9 @@ int main(int argc, char **argv) {
         return 2;
     }
     unsigned tcp4[2] = {(unsigned)atoi(argv[3]), 0}, tcp6[2] = {tcp4[0], 0}, udp4 = 0, udp6 = 0;
+    unsigned closed4 = 0, closed6 = 0; /* bound, then closed: nothing listens there */
+    close(open_server(AF_INET, SOCK_DGRAM, &closed4));
+    close(open_server(AF_INET6, SOCK_DGRAM, &closed6));
     for (int i = 0; i < 2; i++) {
         open_server(AF_INET, SOCK_STREAM, &tcp4[i]);
         open_server(AF_INET6, SOCK_STREAM, &tcp6[i]);
@@ -214,6 +252,7 @@ int main(int argc, char **argv) {
         if (c->remote && !remote_addr[0])
             continue;
         unsigned port = c->remote ? (c->port_index == 0 ? tcp4[0] : 80u)
+                        : c->op == OP_UDP_CLOSED ? (c->family == AF_INET ? closed4 : closed6)
                         : c->op == OP_UDP ? (c->family == AF_INET ? udp4 : udp6)
                         : c->family == AF_INET ? tcp4[c->port_index]
                                                : tcp6[c->port_index];

@@ -16,14 +16,19 @@
 int rf_setup_unit_text(const char *exec_start, char *out, size_t len, rf_error *err) {
     /* DefaultDependencies=no and Before=network-pre.target: the table is in
      * place before any interface comes up, so the offline user never has a
-     * window of network access after boot. */
+     * window of network access after boot.  After= and PartOf=
+     * nftables.service: Debian's /etc/nftables.conf starts with `flush
+     * ruleset`, which deletes our table too; ordered after it at boot, and
+     * re-run whenever it is restarted, ours comes back (both are harmless
+     * when nftables.service does not exist). */
     int w = snprintf(out, len,
                      "# Written by ringfence-setup; removed by `sudo ringfence uninstall`.\n"
                      "[Unit]\n"
                      "Description=ringfence firewall table (keeps the offline sandbox user off "
                      "the network)\n"
                      "DefaultDependencies=no\n"
-                     "After=local-fs.target\n"
+                     "After=local-fs.target nftables.service\n"
+                     "PartOf=nftables.service\n"
                      "Before=network-pre.target\n"
                      "Wants=network-pre.target\n"
                      "\n"
