@@ -94,7 +94,7 @@ def _debian_source_impl(rctx):
     # Private apt state: the host's lists, caches and sources stay as they are.
     work = rctx.path("_fetch")
     apt_dir = rctx.path("_fetch/apt")
-    rctx.file("_fetch/apt/sources.list", "\n".join(_debian_sources(rctx, apt_get)) + "\n")
+    rctx.file("_fetch/apt/sources.list", "\n".join(_debian_sources(rctx, apt_get)) + "\n", executable = False)
     _run(rctx, "creating apt's private directories", [
         "mkdir",
         "-p",
@@ -162,9 +162,9 @@ def _debian_source_impl(rctx):
         "%{package}": rctx.attr.package,
         "%{version}": version,
         "%{sha256}": rctx.attr.sha256,
-    })
-    rctx.file("WORKSPACE", "workspace(name = \"%s\")\n" % rctx.name)
-    rctx.file("DEBIAN_VERSION", version + "\n")
+    }, executable = False)
+    rctx.file("WORKSPACE", "workspace(name = \"%s\")\n" % rctx.name, executable = False)
+    rctx.file("DEBIAN_VERSION", version + "\n", executable = False)
 
 debian_source = repository_rule(
     implementation = _debian_source_impl,
