@@ -1,11 +1,13 @@
 /* matrix_win.c — `rf-probe.exe --matrix`: world, two passes, judge, print (matrix_win.h). */
 #include "probe/matrix_win.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "backends/windows/guarantees.h"
-#include "backends/windows/json_min.h"
 #include "backends/windows/win32.h"
 #include "env/env.h"
 #include "probe/matrix.h"
@@ -159,24 +161,28 @@ static int find_probe(const rf_matrix *m, const char *id) {
  * probe's JSON are ignored (the launcher's own words go to stderr). */
 static void parse_lines(const rf_matrix *m, rf_matrix_column *col, char *out) {
     for (char *line = strtok(out, "\r\n"); line; line = strtok(NULL, "\r\n")) {
-        rf_json *j = NULL;
-        if (line[0] != '{' || rf_json_parse(line, &j, NULL) < 0)
+        cJSON *j = line[0] == '{' ? cJSON_Parse(line) : NULL;
+        if (!j)
             continue;
-        const rf_json *id = rf_json_get(j, "id"), *outcome = rf_json_get(j, "outcome"),
-                      *err = rf_json_get(j, "errno"), *detail = rf_json_get(j, "detail");
-        int i = id && id->type == RF_JSON_STRING ? find_probe(m, id->string) : -1;
-        int o = outcome && outcome->type == RF_JSON_STRING
-                    ? rf_probe_outcome_from_name(outcome->string)
-                    : -1;
+        const cJSON *id = cJSON_GetObjectItemCaseSensitive(j, "id"),
+                    *outcome = cJSON_GetObjectItemCaseSensitive(j, "outcome"),
+                    *err = cJSON_GetObjectItemCaseSensitive(j, "errno"),
+                    *detail = cJSON_GetObjectItemCaseSensitive(j, "detail");
+        int i = cJSON_IsString(id) ? find_probe(m, id->valuestring) : -1;
+        int o = cJSON_IsString(outcome) ? rf_probe_outcome_from_name(outcome->valuestring) : -1;
         if (i >= 0 && o >= 0) {
             rf_probe_line *l = &col->cells[i].line;
             l->seen = true;
             l->outcome = (rf_probe_outcome)o;
-            l->err = err && err->type == RF_JSON_INT ? (int)err->integer : 0;
+            /* A Windows error code fits in 32 bits; anything else is no code. */
+            l->err = cJSON_IsNumber(err) && err->valuedouble >= INT32_MIN &&
+                             err->valuedouble <= UINT32_MAX
+                         ? (int)(int64_t)err->valuedouble
+                         : 0;
             snprintf(l->detail, sizeof l->detail, "%s",
-                     detail && detail->type == RF_JSON_STRING ? detail->string : "");
+                     cJSON_IsString(detail) ? detail->valuestring : "");
         }
-        rf_json_free(j);
+        cJSON_Delete(j);
     }
     for (size_t i = 0; i < m->n_probes; i++)
         if (!col->cells[i].line.seen) {
@@ -304,86 +310,97 @@ static void print_table(const rf_matrix *m, const char *wine, const char *winver
             wine ? " (under Wine: no evidence)" : "");
 }
 
-static void json_kv(rf_jsonbuf *b, const char *key, const char *value, bool comma) {
-    rf_jsonbuf_string(b, key);
-    rf_jsonbuf_raw(b, ":");
-    rf_jsonbuf_string(b, value ? value : "");
-    if (comma)
-        rf_jsonbuf_raw(b, ",");
+static bool json_kv(cJSON *obj, const char *key, const char *value) {
+    return cJSON_AddStringToObject(obj, key, value ? value : "") != NULL;
 }
 
-static void json_kn(rf_jsonbuf *b, const char *key, long long v, bool comma) {
-    rf_jsonbuf_string(b, key);
-    rf_jsonbuf_raw(b, ":");
-    rf_jsonbuf_int(b, v);
-    if (comma)
-        rf_jsonbuf_raw(b, ",");
+/* A new object appended to `array`, or NULL when out of memory. */
+static cJSON *json_append_object(cJSON *array) {
+    cJSON *obj = cJSON_CreateObject();
+    if (!obj || !cJSON_AddItemToArray(array, obj)) {
+        cJSON_Delete(obj);
+        return NULL;
+    }
+    return obj;
+}
+
+static bool json_columns(const rf_matrix *m, cJSON *root) {
+    cJSON *list = cJSON_AddArrayToObject(root, "backends");
+    for (size_t c = 0; list && c < m->n_columns; c++) {
+        const rf_matrix_column *col = &m->columns[c];
+        cJSON *o = json_append_object(list), *levels;
+        if (!o || !json_kv(o, "name", col->status.name) ||
+            !cJSON_AddBoolToObject(o, "ran", col->ran) || !json_kv(o, "error", col->error) ||
+            !json_kv(o, "reason", col->status.reason) ||
+            !(levels = cJSON_AddObjectToObject(o, "levels")))
+            return false;
+        for (int g = 0; g < RF_G_COUNT; g++)
+            if (!json_kv(levels, rf_guarantee_name((rf_guarantee)g),
+                         rf_level_name(col->status.level[g])))
+                return false;
+    }
+    return list != NULL;
+}
+
+static bool json_cells(const rf_matrix *m, size_t i, cJSON *probe) {
+    cJSON *cells = cJSON_AddArrayToObject(probe, "cells");
+    for (size_t c = 0; cells && c < m->n_columns; c++) {
+        const rf_matrix_cell *cell = &m->columns[c].cells[i];
+        cJSON *o = json_append_object(cells);
+        if (!o || !json_kv(o, "backend", m->columns[c].status.name) ||
+            !json_kv(o, "outcome", rf_probe_outcome_name(cell->line.outcome)) ||
+            !cJSON_AddNumberToObject(o, "errno", cell->line.err) ||
+            !json_kv(o, "errno_name", rf_probe_win_error_name((DWORD)cell->line.err)) ||
+            !json_kv(o, "detail", cell->line.detail) || !json_kv(o, "expected", cell->expected) ||
+            !json_kv(o, "verdict",
+                     m->columns[c].ran ? rf_verdict_name(cell->verdict) : "not run"))
+            return false;
+    }
+    return cells != NULL;
+}
+
+static bool json_probes(const rf_matrix *m, cJSON *root) {
+    cJSON *list = cJSON_AddArrayToObject(root, "probes");
+    for (size_t i = 0; list && i < m->n_probes; i++) {
+        const rf_probe *p = &m->probes[i];
+        cJSON *o = json_append_object(list);
+        if (!o || !json_kv(o, "id", p->id) ||
+            !json_kv(o, "guarantee", rf_guarantee_name(p->guarantee)) ||
+            !json_kv(o, "kind", rf_probe_kind_name(p->kind)) || !json_kv(o, "facet", p->facet) ||
+            !json_cells(m, i, o))
+            return false;
+    }
+    return list != NULL;
+}
+
+static bool json_totals(const rf_matrix *m, cJSON *root) {
+    cJSON *t = cJSON_AddObjectToObject(root, "totals");
+    return t && cJSON_AddNumberToObject(t, "probes", (double)m->n_probes) &&
+           cJSON_AddNumberToObject(t, "mismatches", (double)m->mismatches) &&
+           cJSON_AddNumberToObject(t, "broken", (double)m->broken) &&
+           cJSON_AddNumberToObject(t, "skipped", (double)m->skipped) &&
+           cJSON_AddNumberToObject(t, "unclaimed", (double)m->unclaimed) &&
+           cJSON_AddNumberToObject(t, "gaps", (double)m->gaps);
 }
 
 static void print_json(const rf_matrix *m, const char *wine, const char *winver,
                        const char *launcher, FILE *out) {
-    rf_jsonbuf b = {0};
-    rf_jsonbuf_raw(&b, "{");
-    json_kv(&b, "platform", "windows", true);
-    json_kv(&b, "os", winver, true);
-    rf_jsonbuf_raw(&b, "\"wine\":");
-    if (wine)
-        rf_jsonbuf_string(&b, wine);
-    else
-        rf_jsonbuf_raw(&b, "null");
-    rf_jsonbuf_raw(&b, wine ? ",\"evidence\":false," : ",\"evidence\":true,");
-    json_kv(&b, "note", wine ? wine_note : "", true);
-    json_kv(&b, "launcher", launcher, true);
-    rf_jsonbuf_raw(&b, m->as_root ? "\"as_admin\":true," : "\"as_admin\":false,");
-    rf_jsonbuf_raw(&b, "\"backends\":[");
-    for (size_t c = 0; c < m->n_columns; c++) {
-        const rf_matrix_column *col = &m->columns[c];
-        rf_jsonbuf_raw(&b, c ? ",{" : "{");
-        json_kv(&b, "name", col->status.name, true);
-        rf_jsonbuf_raw(&b, col->ran ? "\"ran\":true," : "\"ran\":false,");
-        json_kv(&b, "error", col->error, true);
-        json_kv(&b, "reason", col->status.reason, true);
-        rf_jsonbuf_raw(&b, "\"levels\":{");
-        for (int g = 0; g < RF_G_COUNT; g++)
-            json_kv(&b, rf_guarantee_name((rf_guarantee)g), rf_level_name(col->status.level[g]),
-                    g + 1 < RF_G_COUNT);
-        rf_jsonbuf_raw(&b, "}}");
+    cJSON *root = cJSON_CreateObject();
+    bool ok = root && json_kv(root, "platform", "windows") && json_kv(root, "os", winver) &&
+              (wine ? cJSON_AddStringToObject(root, "wine", wine)
+                    : cJSON_AddNullToObject(root, "wine")) &&
+              cJSON_AddBoolToObject(root, "evidence", !wine) &&
+              json_kv(root, "note", wine ? wine_note : "") &&
+              json_kv(root, "launcher", launcher) &&
+              cJSON_AddBoolToObject(root, "as_admin", m->as_root) && json_columns(m, root) &&
+              json_probes(m, root) && json_totals(m, root);
+    char *text = ok ? cJSON_PrintUnformatted(root) : NULL;
+    cJSON_Delete(root);
+    if (text) {
+        fputs(text, out);
+        fputc('\n', out);
     }
-    rf_jsonbuf_raw(&b, "],\"probes\":[");
-    for (size_t i = 0; i < m->n_probes; i++) {
-        const rf_probe *p = &m->probes[i];
-        rf_jsonbuf_raw(&b, i ? ",{" : "{");
-        json_kv(&b, "id", p->id, true);
-        json_kv(&b, "guarantee", rf_guarantee_name(p->guarantee), true);
-        json_kv(&b, "kind", rf_probe_kind_name(p->kind), true);
-        json_kv(&b, "facet", p->facet, true);
-        rf_jsonbuf_raw(&b, "\"cells\":[");
-        for (size_t c = 0; c < m->n_columns; c++) {
-            const rf_matrix_cell *cell = &m->columns[c].cells[i];
-            rf_jsonbuf_raw(&b, c ? ",{" : "{");
-            json_kv(&b, "backend", m->columns[c].status.name, true);
-            json_kv(&b, "outcome", rf_probe_outcome_name(cell->line.outcome), true);
-            json_kn(&b, "errno", cell->line.err, true);
-            json_kv(&b, "errno_name", rf_probe_win_error_name((DWORD)cell->line.err), true);
-            json_kv(&b, "detail", cell->line.detail, true);
-            json_kv(&b, "expected", cell->expected, true);
-            json_kv(&b, "verdict", m->columns[c].ran ? rf_verdict_name(cell->verdict) : "not run",
-                    false);
-            rf_jsonbuf_raw(&b, "}");
-        }
-        rf_jsonbuf_raw(&b, "]}");
-    }
-    rf_jsonbuf_raw(&b, "],\"totals\":{");
-    json_kn(&b, "probes", (long long)m->n_probes, true);
-    json_kn(&b, "mismatches", (long long)m->mismatches, true);
-    json_kn(&b, "broken", (long long)m->broken, true);
-    json_kn(&b, "skipped", (long long)m->skipped, true);
-    json_kn(&b, "unclaimed", (long long)m->unclaimed, true);
-    json_kn(&b, "gaps", (long long)m->gaps, false);
-    rf_jsonbuf_raw(&b, "}}\n");
-    if (!b.failed)
-        fputs(b.data, out);
-    free(b.data);
+    cJSON_free(text);
 }
 
 /* ---- the run -------------------------------------------------------------------- */

@@ -21,7 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backends/windows/json_min.h"
+#include <cjson/cJSON.h>
+
 #include "backends/windows/win32.h"
 #include "probe/matrix_win.h"
 #include "probe/probe_win.h"
@@ -41,65 +42,52 @@ static const char usage[] =
     "outcome against the backend's guarantee table and prints the matrix (exit 1 on a\n"
     "mismatch or a broken probe; 3 under Wine, whose results are no evidence).\n";
 
+/* `obj` as one line of compact JSON on stdout; nothing when out of memory. */
+static void print_object(cJSON *obj, bool complete) {
+    char *text = complete ? cJSON_PrintUnformatted(obj) : NULL;
+    cJSON_Delete(obj);
+    if (text) {
+        fputs(text, stdout);
+        fputc('\n', stdout);
+        fflush(stdout);
+    }
+    cJSON_free(text);
+}
+
 static void print_line(const rf_probe *p, const rf_probe_result *r) {
     char text[300] = "";
     if (r->err)
         rf_probe_win_text((DWORD)r->err, text, sizeof text);
-    rf_jsonbuf b = {0};
-    rf_jsonbuf_raw(&b, "{\"id\":");
-    rf_jsonbuf_string(&b, p->id);
-    rf_jsonbuf_raw(&b, ",\"guarantee\":");
-    rf_jsonbuf_string(&b, rf_guarantee_name(p->guarantee));
-    rf_jsonbuf_raw(&b, ",\"kind\":");
-    rf_jsonbuf_string(&b, rf_probe_kind_name(p->kind));
-    rf_jsonbuf_raw(&b, ",\"outcome\":");
-    rf_jsonbuf_string(&b, rf_probe_outcome_name(r->outcome));
-    rf_jsonbuf_raw(&b, ",\"errno\":");
-    rf_jsonbuf_int(&b, r->err);
-    rf_jsonbuf_raw(&b, ",\"errno_name\":");
-    rf_jsonbuf_string(&b, rf_probe_win_error_name((DWORD)r->err));
-    rf_jsonbuf_raw(&b, ",\"error_text\":");
-    rf_jsonbuf_string(&b, text);
-    rf_jsonbuf_raw(&b, ",\"detail\":");
-    rf_jsonbuf_string(&b, r->detail);
-    rf_jsonbuf_raw(&b, "}");
-    if (!b.failed) {
-        fputs(b.data, stdout);
-        fputc('\n', stdout);
-        fflush(stdout);
-    }
-    free(b.data);
+    cJSON *o = cJSON_CreateObject();
+    bool ok = o && cJSON_AddStringToObject(o, "id", p->id) &&
+              cJSON_AddStringToObject(o, "guarantee", rf_guarantee_name(p->guarantee)) &&
+              cJSON_AddStringToObject(o, "kind", rf_probe_kind_name(p->kind)) &&
+              cJSON_AddStringToObject(o, "outcome", rf_probe_outcome_name(r->outcome)) &&
+              cJSON_AddNumberToObject(o, "errno", r->err) &&
+              cJSON_AddStringToObject(o, "errno_name", rf_probe_win_error_name((DWORD)r->err)) &&
+              cJSON_AddStringToObject(o, "error_text", text) &&
+              cJSON_AddStringToObject(o, "detail", r->detail);
+    print_object(o, ok);
 }
 
 static void print_listing(const rf_probe *p) {
-    rf_jsonbuf b = {0};
-    rf_jsonbuf_raw(&b, "{\"id\":");
-    rf_jsonbuf_string(&b, p->id);
-    rf_jsonbuf_raw(&b, ",\"guarantee\":");
-    rf_jsonbuf_string(&b, rf_guarantee_name(p->guarantee));
-    rf_jsonbuf_raw(&b, ",\"kind\":");
-    rf_jsonbuf_string(&b, rf_probe_kind_name(p->kind));
-    rf_jsonbuf_raw(&b, (p->flags & RF_PROBE_NEEDS_ROOT) ? ",\"needs_root\":true"
-                                                        : ",\"needs_root\":false");
-    rf_jsonbuf_raw(&b, ",\"facet\":");
-    rf_jsonbuf_string(&b, p->facet ? p->facet : "");
-    rf_jsonbuf_raw(&b, ",\"description\":");
-    rf_jsonbuf_string(&b, p->description);
-    rf_jsonbuf_raw(&b, "}");
-    if (!b.failed)
-        puts(b.data);
-    free(b.data);
+    cJSON *o = cJSON_CreateObject();
+    bool ok = o && cJSON_AddStringToObject(o, "id", p->id) &&
+              cJSON_AddStringToObject(o, "guarantee", rf_guarantee_name(p->guarantee)) &&
+              cJSON_AddStringToObject(o, "kind", rf_probe_kind_name(p->kind)) &&
+              cJSON_AddBoolToObject(o, "needs_root", (p->flags & RF_PROBE_NEEDS_ROOT) != 0) &&
+              cJSON_AddStringToObject(o, "facet", p->facet ? p->facet : "") &&
+              cJSON_AddStringToObject(o, "description", p->description);
+    print_object(o, ok);
 }
 
 /* A line from the child that reports this probe, or NULL. */
 static char *find_line(char *out, const char *id) {
     for (char *line = strtok(out, "\r\n"); line; line = strtok(NULL, "\r\n")) {
-        rf_json *j = NULL;
-        if (rf_json_parse(line, &j, NULL) < 0)
-            continue;
-        const rf_json *v = rf_json_get(j, "id");
-        bool mine = v && v->type == RF_JSON_STRING && strcmp(v->string, id) == 0;
-        rf_json_free(j);
+        cJSON *j = cJSON_Parse(line);
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, "id");
+        bool mine = cJSON_IsString(v) && strcmp(v->valuestring, id) == 0;
+        cJSON_Delete(j);
         if (mine)
             return line;
     }

@@ -3,32 +3,35 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backends/windows/json_min.h"
+#include <cjson/cJSON.h>
+
 #include "probe/probe_win.h"
 
-static bool get_str(const rf_json *obj, const char *key, char *out, size_t len, bool required,
+static bool get_str(const cJSON *obj, const char *key, char *out, size_t len, bool required,
                     char *why, size_t why_len) {
-    const rf_json *v = rf_json_get(obj, key);
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
     out[0] = '\0';
     if (!v && !required)
         return true;
-    if (!v || v->type != RF_JSON_STRING || strlen(v->string) >= len) {
+    if (!cJSON_IsString(v) || strlen(v->valuestring) >= len) {
         snprintf(why, why_len, "world file: field '%s' must be a string shorter than %zu", key,
                  len);
         return false;
     }
-    strcpy(out, v->string);
+    strcpy(out, v->valuestring);
     return true;
 }
 
-static bool get_int(const rf_json *obj, const char *key, long long *out, char *why,
+/* Ports, a pid, a length: whole numbers of at most 32 bits (cJSON keeps doubles). */
+static bool get_int(const cJSON *obj, const char *key, long long *out, char *why,
                     size_t why_len) {
-    const rf_json *v = rf_json_get(obj, key);
-    if (!v || v->type != RF_JSON_INT) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0 && v->valuedouble <= 4294967295.0) ||
+        (double)(long long)v->valuedouble != v->valuedouble) {
         snprintf(why, why_len, "world file: field '%s' must be an integer", key);
         return false;
     }
-    *out = (long long)v->integer;
+    *out = (long long)v->valuedouble;
     return true;
 }
 
@@ -45,15 +48,19 @@ int rf_probe_world_load(const char *path, rf_probe_world *w, char *why, size_t w
         free(text);
         return (int)n;
     }
-    rf_json *root = NULL;
-    rf_error err = {0};
-    int rc = rf_json_parse(text, &root, &err);
-    free(text);
-    if (rc < 0 || root->type != RF_JSON_OBJECT) {
-        snprintf(why, why_len, "world file %s: not a JSON object (%s)", path, err.message);
-        rf_json_free(root);
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithOpts(text, &end, true);
+    if (!cJSON_IsObject(root)) {
+        if (root)
+            snprintf(why, why_len, "world file %s: not a JSON object", path);
+        else
+            snprintf(why, why_len, "world file %s: not a JSON object (invalid JSON at byte %lld)",
+                     path, (long long)(end ? end - text : 0));
+        cJSON_Delete(root);
+        free(text);
         return -(int)ERROR_INVALID_DATA;
     }
+    free(text);
     long long tcp, udp, ssh, pid, tlen;
     char addr[32], handle[32];
     bool ok = get_str(root, "root", w->root, sizeof w->root, true, why, why_len) &&
@@ -69,7 +76,7 @@ int rf_probe_world_load(const char *path, rf_probe_world *w, char *why, size_t w
               get_str(root, "curl", w->curl, sizeof w->curl, false, why, why_len) &&
               get_str(root, "git", w->git, sizeof w->git, false, why, why_len) &&
               get_str(root, "ssh", w->ssh, sizeof w->ssh, false, why, why_len);
-    rf_json_free(root);
+    cJSON_Delete(root);
     if (!ok)
         return -(int)ERROR_INVALID_DATA;
     w->tcp_port = (int)tcp;

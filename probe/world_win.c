@@ -8,8 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "backends/windows/cmdline.h"
-#include "backends/windows/json_min.h"
 #include "backends/windows/win32.h"
 #include "core/error.h"
 #include "probe/probe_win.h"
@@ -380,46 +381,30 @@ static void find_tool(const wchar_t *name, char *out, size_t len) {
     WideCharToMultiByte(CP_UTF8, 0, path, -1, out, (int)len, NULL, NULL);
 }
 
-static void add_str(rf_jsonbuf *b, const char *key, const char *value, bool last) {
-    rf_jsonbuf_string(b, key);
-    rf_jsonbuf_raw(b, ": ");
-    rf_jsonbuf_string(b, value);
-    rf_jsonbuf_raw(b, last ? "\n" : ",\n");
-}
-
-static void add_int(rf_jsonbuf *b, const char *key, long long value) {
-    rf_jsonbuf_string(b, key);
-    rf_jsonbuf_raw(b, ": ");
-    rf_jsonbuf_int(b, value);
-    rf_jsonbuf_raw(b, ",\n");
-}
-
 static int write_world_file(rf_wworld *w, rf_error *err) {
-    rf_jsonbuf b = {0};
-    char hex[32];
-    rf_jsonbuf_raw(&b, "{\n");
-    add_str(&b, "root", w->root, false);
-    add_str(&b, "nonce", w->nonce, false);
-    add_int(&b, "tcp_port", w->tcp_port);
-    add_int(&b, "udp_port", w->udp_port);
-    add_int(&b, "ssh_port", w->ssh_port);
-    add_str(&b, "pipe", w->pipe, false);
-    add_int(&b, "target_pid", w->target_pid);
-    snprintf(hex, sizeof hex, "%llx", w->target_addr);
-    add_str(&b, "target_addr", hex, false);
-    add_int(&b, "target_len", 16);
-    snprintf(hex, sizeof hex, "%llx", w->target_handle);
-    add_str(&b, "target_handle", hex, false);
-    add_str(&b, "curl", w->curl, false);
-    add_str(&b, "git", w->git, false);
-    add_str(&b, "ssh", w->ssh_tool, true);
-    rf_jsonbuf_raw(&b, "}\n");
-    if (b.failed) {
-        free(b.data);
+    char addr[32], handle[32];
+    snprintf(addr, sizeof addr, "%llx", w->target_addr);
+    snprintf(handle, sizeof handle, "%llx", w->target_handle);
+    cJSON *o = cJSON_CreateObject();
+    bool ok = o && cJSON_AddStringToObject(o, "root", w->root) &&
+              cJSON_AddStringToObject(o, "nonce", w->nonce) &&
+              cJSON_AddNumberToObject(o, "tcp_port", w->tcp_port) &&
+              cJSON_AddNumberToObject(o, "udp_port", w->udp_port) &&
+              cJSON_AddNumberToObject(o, "ssh_port", w->ssh_port) &&
+              cJSON_AddStringToObject(o, "pipe", w->pipe) &&
+              cJSON_AddNumberToObject(o, "target_pid", w->target_pid) &&
+              cJSON_AddStringToObject(o, "target_addr", addr) &&
+              cJSON_AddNumberToObject(o, "target_len", 16) &&
+              cJSON_AddStringToObject(o, "target_handle", handle) &&
+              cJSON_AddStringToObject(o, "curl", w->curl) &&
+              cJSON_AddStringToObject(o, "git", w->git) &&
+              cJSON_AddStringToObject(o, "ssh", w->ssh_tool);
+    char *text = ok ? cJSON_Print(o) : NULL;
+    cJSON_Delete(o);
+    if (!text)
         return rf_fail(err, -(int)ERROR_OUTOFMEMORY, "world: writing the world file: out of memory");
-    }
-    int rc = write_rel(w, RF_W_WORLD_JSON, b.data, err);
-    free(b.data);
+    int rc = write_rel(w, RF_W_WORLD_JSON, text, err);
+    cJSON_free(text);
     return rc;
 }
 
