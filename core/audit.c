@@ -1,13 +1,13 @@
 /*
- * audit.c — the audit log: where it lives, where it may not live, and one JSON
- * line per event, appended with a single write(2).
+ * audit.c — the audit log on Linux: where it lives, where it may not live,
+ * and each record (built by audit_record.c, shared with Windows) appended
+ * with a single write(2).
  *
  * Cleanup idiom: a function that holds memory or a descriptor releases it
  * at a single `out:` label; functions holding nothing return early.
  */
 #include "core/audit.h"
 
-#include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/audit_record.h"
 #include "core/error.h"
 #include "core/passwd_name.h"
 #include "core/utc_stamp.h"
@@ -325,242 +326,89 @@ static int open_log(const char *path, rf_error *err) {
     return fd;
 }
 
-/* Appends `line` plus a newline with exactly one write(2): on an O_APPEND
- * descriptor concurrent runs then never interleave inside a record. */
+/* Appends `line` (ending in a newline) with exactly one write(2): on an
+ * O_APPEND descriptor concurrent runs then never interleave inside a record. */
 static int append_line(const char *path, const char *line, rf_error *err) {
     size_t n = strlen(line);
-    char *buf = malloc(n + 2);
-    if (!buf)
-        return rf_fail_errno(err, ENOMEM, "writing the audit log %s", path);
-    memcpy(buf, line, n);
-    buf[n] = '\n';
-    buf[n + 1] = '\0';
-    int rc = 0;
     int fd = open_log(path, err);
-    if (fd < 0) {
-        rc = fd;
-        goto out;
-    }
+    if (fd < 0)
+        return fd;
+    int rc = 0;
     ssize_t written;
     do
-        written = write(fd, buf, n + 1); /* EINTR means nothing was written */
+        written = write(fd, line, n); /* EINTR means nothing was written */
     while (written < 0 && errno == EINTR);
     if (written < 0)
         rc = rf_fail_errno(err, errno, "writing the audit log %s", path);
-    else if ((size_t)written != n + 1)
+    else if ((size_t)written != n)
         /* Never finish with a second write: it could land after another
          * run's line.  Report the torn record instead. */
         rc = rf_fail(err, -EIO, "writing the audit log %s: short write (%zd of %zu bytes)", path,
-                     written, n + 1);
+                     written, n);
     if (close(fd) < 0 && rc == 0)
         rc = rf_fail_errno(err, errno, "closing the audit log %s", path);
-out:
-    free(buf);
     return rc;
 }
 
 /* ---- records ---------------------------------------------------------------- */
 
-/* A copy of `s` in which every byte that is not part of valid UTF-8 becomes
- * U+FFFD: an argv of arbitrary bytes must not make the line invalid JSON,
- * which strict readers would drop (hiding the run from the log). */
-static char *utf8_clean(const char *s) {
-    size_t n = strlen(s);
-    char *out = malloc(3 * n + 1);
-    if (!out)
-        return NULL;
-    const unsigned char *p = (const unsigned char *)s;
-    char *o = out;
-    while (*p) {
-        size_t len = *p < 0x80           ? 1
-                     : (*p >> 5) == 0x6  ? 2
-                     : (*p >> 4) == 0xE  ? 3
-                     : (*p >> 3) == 0x1E ? 4
-                                         : 0;
-        bool ok = len > 0;
-        for (size_t i = 1; ok && i < len; i++)
-            ok = (p[i] & 0xC0) == 0x80;
-        if (ok && len > 1) {
-            uint32_t cp = len == 2 ? (p[0] & 0x1Fu) : len == 3 ? (p[0] & 0x0Fu) : (p[0] & 0x07u);
-            for (size_t i = 1; i < len; i++)
-                cp = (cp << 6) | (p[i] & 0x3Fu);
-            static const uint32_t min[5] = {0, 0, 0x80, 0x800, 0x10000};
-            ok = cp >= min[len] && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF);
-        }
-        if (ok) {
-            memcpy(o, p, len);
-            o += len;
-            p += len;
-        } else {
-            memcpy(o, "\xEF\xBF\xBD", 3);
-            o += 3;
-            p++;
-        }
-    }
-    *o = '\0';
-    return out;
-}
-
-/* Adds a string member (cleaned to UTF-8), or null when `value` is NULL. */
-static bool add_string(cJSON *obj, const char *key, const char *value) {
-    if (!value)
-        return cJSON_AddNullToObject(obj, key) != NULL;
-    char *clean = utf8_clean(value);
-    bool ok = clean && cJSON_AddStringToObject(obj, key, clean) != NULL;
-    free(clean);
-    return ok;
-}
-
-static bool add_time(cJSON *obj) {
-    struct timespec ts;
-    char stamp[64];
-    if (clock_gettime(CLOCK_REALTIME, &ts) < 0)
-        return false;
-    rf_utc_stamp(&ts, stamp, sizeof stamp);
-    return add_string(obj, "time", stamp);
-}
-
-/* An integer member, printed as such: cJSON 1.7.15 prints every number with
- * sprintf("%1.15g") and reads it back with sscanf, which makes libc's
- * floating-point printing and scanning resident in every run. */
-static bool add_integer(cJSON *obj, const char *key, long long value) {
-    char text[24];
-    snprintf(text, sizeof text, "%lld", value);
-    return cJSON_AddRawToObject(obj, key, text) != NULL;
-}
-
 /* The user's name from the passwd database (not $USER, which the caller
- * controls), or null when uid has no entry: /etc/passwd read directly, NSS
+ * controls), or NULL when uid has no entry: /etc/passwd read directly, NSS
  * for whatever that file does not settle (passwd_name.c says why). */
-static bool add_user(cJSON *obj) {
-    char buf[4096];
-    const char *name = NULL;
-    if (rf_passwd_file_name("/etc/passwd", (unsigned)getuid(), buf, sizeof buf) == 1) {
-        name = buf;
-    } else {
-        struct passwd pw, *found = NULL;
-        getpwuid_r(getuid(), &pw, buf, sizeof buf, &found);
-        name = found ? found->pw_name : NULL;
-    }
-    return add_string(obj, "user", name) &&
-           add_integer(obj, "uid", (long long)getuid()) && add_integer(obj, "pid", (long long)getpid());
+static const char *user_name(char *buf, size_t size) {
+    if (rf_passwd_file_name("/etc/passwd", (unsigned)getuid(), buf, size) == 1)
+        return buf;
+    struct passwd pw, *found = NULL;
+    char scratch[4096];
+    getpwuid_r(getuid(), &pw, scratch, sizeof scratch, &found);
+    if (!found || !found->pw_name)
+        return NULL;
+    snprintf(buf, size, "%s", found->pw_name);
+    return buf;
 }
 
-/* The members every record starts with. */
-static cJSON *new_record(const char *event) {
-    cJSON *obj = cJSON_CreateObject();
-    if (obj && add_string(obj, "event", event) && add_time(obj) && add_user(obj))
-        return obj;
-    cJSON_Delete(obj);
-    return NULL;
+/* Fills `who` for this process now; `stamp` and `name` hold its strings. */
+static void who_now(rf_audit_who *who, char stamp[64], char name[4096]) {
+    struct timespec ts;
+    if (clock_gettime(CLOCK_REALTIME, &ts) < 0)
+        ts.tv_sec = 0, ts.tv_nsec = 0;
+    rf_utc_stamp(&ts, stamp, 64);
+    *who = (rf_audit_who){
+        .time = stamp,
+        .user = user_name(name, 4096),
+        .uid = (long long)getuid(),
+        .sid = NULL,
+        .pid = (long long)getpid(),
+    };
 }
 
-/* Serializes `obj`, appends it, and frees it.  `ok` says whether building it
- * succeeded. */
-static int write_record(const char *path, cJSON *obj, bool ok, const char *event, rf_error *err) {
-    int rc;
-    char *line = ok && obj ? cJSON_PrintUnformatted(obj) : NULL;
-    if (!line)
-        rc = rf_fail_errno(err, ENOMEM, "building the %s audit record", event);
-    else
-        rc = append_line(path, line, err);
-    cJSON_free(line);
-    cJSON_Delete(obj);
+/* Appends `line` (NULL: building it ran out of memory) and frees it. */
+static int write_line(const char *path, char *line, const char *event, rf_error *err) {
+    int rc = line ? append_line(path, line, err)
+                  : rf_fail_errno(err, ENOMEM, "building the %s audit record", event);
+    free(line);
     return rc;
 }
 
-static bool add_argv(cJSON *obj, char *const *argv) {
-    cJSON *array = cJSON_AddArrayToObject(obj, "argv");
-    if (!array)
-        return false;
-    for (char *const *a = argv; a && *a; a++) {
-        char *clean = utf8_clean(*a);
-        cJSON *item = clean ? cJSON_CreateString(clean) : NULL;
-        free(clean);
-        if (!item)
-            return false;
-        cJSON_AddItemToArray(array, item);
-    }
-    return true;
-}
-
-/* The backend's declared gaps, one array item per line (absent with no table). */
-static bool add_gaps(cJSON *obj, const rf_backend_status *status) {
-    if (!status)
-        return true;
-    cJSON *array = cJSON_AddArrayToObject(obj, "gaps");
-    if (!array)
-        return false;
-    const char *line = status->gaps;
-    while (*line) {
-        const char *nl = strchr(line, '\n');
-        size_t len = nl ? (size_t)(nl - line) : strlen(line);
-        char buf[sizeof status->gaps];
-        snprintf(buf, sizeof buf, "%.*s", (int)len, line);
-        cJSON *item = len ? cJSON_CreateString(buf) : NULL;
-        if (len && !item)
-            return false;
-        if (item)
-            cJSON_AddItemToArray(array, item);
-        line += len + (nl ? 1 : 0);
-    }
-    return true;
-}
-
-static bool add_guarantees(cJSON *obj, const rf_backend_status *status) {
-    if (!status)
-        return cJSON_AddNullToObject(obj, "guarantees") != NULL;
-    cJSON *table = cJSON_AddObjectToObject(obj, "guarantees");
-    if (!table)
-        return false;
-    for (int g = 0; g < RF_G_COUNT; g++)
-        if (!add_string(table, rf_guarantee_name((rf_guarantee)g), rf_level_name(status->level[g])))
-            return false;
-    return true;
-}
-
 int rf_audit_run_start(const char *path, const rf_audit_start *rec, rf_error *err) {
-    cJSON *obj = new_record("run.start");
-    bool ok = obj && add_string(obj, "run_id", rec->run_id) &&
-              add_string(obj, "backend", rec->backend) && add_string(obj, "cwd", rec->cwd) &&
-              add_argv(obj, rec->argv) && add_string(obj, "policy_sha256", rec->policy_sha256) &&
-              add_guarantees(obj, rec->guarantees) && add_gaps(obj, rec->guarantees);
-    return write_record(path, obj, ok, "run.start", err);
-}
-
-/* Milliseconds rounded to the microsecond (half away from zero), written as
- * a JSON number by integer formatting: round() would map libm, and cJSON's
- * own double printing (sprintf %1.15g, then sscanf to check it) pulls
- * libc's floating-point printing and scanning into every run's memory. */
-static bool add_milliseconds(cJSON *obj, const char *key, double ms) {
-    double us = ms * 1e3;
-    if (!(us > -9e15 && us < 9e15)) /* NaN, infinite or beyond exact integers: null */
-        return cJSON_AddNullToObject(obj, key) != NULL;
-    long long whole = (long long)(us < 0 ? us - 0.5 : us + 0.5);
-    unsigned long long mag = whole < 0 ? 0ull - (unsigned long long)whole : (unsigned long long)whole;
-    char text[48];
-    snprintf(text, sizeof text, "%s%llu.%03llu", whole < 0 ? "-" : "", mag / 1000, mag % 1000);
-    return cJSON_AddRawToObject(obj, key, text) != NULL;
+    char stamp[64], name[4096];
+    rf_audit_who who;
+    who_now(&who, stamp, name);
+    return write_line(path, rf_audit_record_run_start(&who, rec), "run.start", err);
 }
 
 int rf_audit_run_end(const char *path, const rf_audit_end *rec, rf_error *err) {
-    cJSON *obj = new_record("run.end");
-    bool ok = obj && add_string(obj, "run_id", rec->run_id) &&
-              add_integer(obj, "exit", rec->exit_code) &&
-              (rec->status >= 0 ? add_integer(obj, "status", rec->status)
-                                : cJSON_AddNullToObject(obj, "status") != NULL) &&
-              add_integer(obj, "signal", rec->signal) &&
-              /* Microsecond resolution: the clock's noise beyond it only adds digits. */
-              add_milliseconds(obj, "duration_ms", rec->duration_ms) &&
-              cJSON_AddBoolToObject(obj, "timed_out", rec->timed_out);
-    return write_record(path, obj, ok, "run.end", err);
+    char stamp[64], name[4096];
+    rf_audit_who who;
+    who_now(&who, stamp, name);
+    return write_line(path, rf_audit_record_run_end(&who, rec), "run.end", err);
 }
 
 int rf_audit_policy_error(const char *path, const rf_error *policy_err, const char *policy_file,
                           rf_error *err) {
-    cJSON *obj = new_record("policy.error");
-    bool ok = obj && add_string(obj, "field", policy_err->field[0] ? policy_err->field : NULL) &&
-              add_string(obj, "message", policy_err->message) &&
-              add_string(obj, "policy_file", policy_file);
-    return write_record(path, obj, ok, "policy.error", err);
+    char stamp[64], name[4096];
+    rf_audit_who who;
+    who_now(&who, stamp, name);
+    return write_line(path, rf_audit_record_policy_error(&who, policy_err, policy_file),
+                      "policy.error", err);
 }

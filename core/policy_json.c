@@ -76,7 +76,13 @@ static bool add_env(cJSON *root, const rf_policy *policy, bool with_sources) {
         const char *eq = strchr(pair, '=');
         if (!eq)
             continue; /* never happens: names are checked to hold no '=' */
-        char *name = strndup(pair, (size_t)(eq - pair));
+        /* malloc + memcpy rather than strndup, which mingw's C library lacks. */
+        size_t name_len = (size_t)(eq - pair);
+        char *name = malloc(name_len + 1);
+        if (name) {
+            memcpy(name, pair, name_len);
+            name[name_len] = '\0';
+        }
         if (!name)
             return false;
         bool ok = add_value(set, name, eq + 1, policy->env_set.items[i].source, with_sources);

@@ -257,8 +257,11 @@ static int exit_code_for_spawn_error(int rc) {
     }
 }
 
-static int run_confined(const run_args *a, char **argv, const rf_policy *policy, bool confine) {
+static int run_confined(const run_args *a, char **argv, const rf_policy *policy,
+                        const rf_backend_status *st, bool confine) {
     rf_error err = {0};
+    rf_win_run_audit audit;
+    memset(&audit, 0, sizeof audit);
     rf_win_prepared prep;
     memset(&prep, 0, sizeof prep);
     char *state_path = NULL, *denybin = NULL;
@@ -301,6 +304,9 @@ static int run_confined(const run_args *a, char **argv, const rf_policy *policy,
     rc = rf_win_run_env(policy, a->denybin ? a->denybin : denybin, prep.tmp_dir, &env, &err);
     if (rc < 0)
         goto out;
+    /* The record comes first: a run the log cannot hold does not happen. */
+    if ((rc = rf_win_audit_start(&audit, policy, st, argv + a->command, &err)) < 0)
+        goto out;
     rf_win_launch l = {argv + a->command, env, NULL, prep.token, GetStdHandle(STD_INPUT_HANDLE),
                        GetStdHandle(STD_OUTPUT_HANDLE), GetStdHandle(STD_ERROR_HANDLE)};
     rf_win_child child;
@@ -308,12 +314,15 @@ static int run_confined(const run_args *a, char **argv, const rf_policy *policy,
     if (rc < 0) {
         status = exit_code_for_spawn_error(rc);
         run_error("cannot run '%s': %s", argv[a->command], err.message);
-        rc = 0; /* reported */
+        rc = rf_win_audit_end(&audit, status, -1, false, &err);
+        if (rc < 0)
+            status = EXIT_FAILURE_RF;
         goto out;
     }
     rf_win_outcome o = {0};
     DWORD ms = a->timeout > 0 ? (DWORD)ceil(a->timeout * 1000) : INFINITE;
     rc = rf_win_wait(&child, ms, &o, &err);
+    /* Closing the job ends whatever the command left running. */
     rf_win_child_close(&child);
     if (rc < 0)
         goto out;
@@ -324,9 +333,14 @@ static int run_confined(const run_args *a, char **argv, const rf_policy *policy,
     } else {
         status = (int)o.exit_code;
     }
+    rc = rf_win_audit_end(&audit, status, o.timed_out ? -1 : (long long)o.exit_code, o.timed_out,
+                          &err);
+    if (rc < 0)
+        status = EXIT_FAILURE_RF;
 out:
     if (rc < 0)
         run_error("%s", err.message);
+    rf_win_audit_free(&audit);
     rf_env_free(env);
     rf_win_prepared_free(&prep);
     free(state_path);
@@ -368,6 +382,7 @@ int rf_win_cmd_run(int argc, char **argv) {
     }
     if (rf_policy_load(&opts, &policy, &err) < 0) {
         run_error("%s", err.message);
+        rf_win_audit_policy_error(&err, opts.policy_file);
         goto out;
     }
     rf_backend_status st;
@@ -381,7 +396,7 @@ int rf_win_cmd_run(int argc, char **argv) {
         goto out;
     }
     warn_deny_read(policy, &st);
-    status = run_confined(&a, argv, policy, confine);
+    status = run_confined(&a, argv, policy, &st, confine);
 out:
     rf_policy_free(policy);
     free(fallback);
@@ -406,6 +421,7 @@ int rf_win_cmd_policy_check(int argc, char **argv) {
     free(managed);
     if (rc < 0) {
         run_error("%s", err.message);
+        rf_win_audit_policy_error(&err, opts.policy_file);
         return EXIT_FAILURE_RF;
     }
     rf_policy_free(policy);

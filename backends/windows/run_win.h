@@ -30,4 +30,27 @@ int rf_win_run_env(const rf_policy *policy, const char *denybin_dir, const char 
  * controls).  Malloc'd; NULL when it cannot be found. */
 char *rf_win_managed_policy_path(void);
 
+/* ---- the audit log of a run (run_audit_win.c) ---- */
+
+typedef struct rf_win_run_audit {
+    char *path; /* the log; NULL until run.start is written */
+    const rf_policy *policy;
+    char run_id[33];
+    char policy_sha256[65];
+    double started_ms;
+} rf_win_run_audit;
+
+/* Finds the log (%LOCALAPPDATA%\ringfence\audit.jsonl), refuses it inside a
+ * writable root, and writes run.start: backend, guarantees, gaps, policy
+ * digest, cwd and argv.  Fails closed: no record, no run. */
+int rf_win_audit_start(rf_win_run_audit *a, const rf_policy *policy, const rf_backend_status *st,
+                       char *const *argv, rf_error *err);
+/* Writes run.end (after the command's job is closed); `status` is the
+ * command's exit code, or -1 when it never ran. */
+int rf_win_audit_end(rf_win_run_audit *a, int exit_code, long long status, bool timed_out,
+                     rf_error *err);
+void rf_win_audit_free(rf_win_run_audit *a);
+/* Best effort: a policy.error record for a refused policy. */
+void rf_win_audit_policy_error(const rf_error *policy_err, const char *policy_file);
+
 #endif
