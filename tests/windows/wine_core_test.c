@@ -14,6 +14,9 @@
 #include <string.h>
 
 #include "backends/windows/win32.h"
+
+#include <sddl.h>
+#include "core/audit.h"
 #include "core/path_resolve.h"
 #include "core/policy.h"
 #include "core/policy_internal.h"
@@ -245,8 +248,93 @@ static void test_env(void) {
     CHECK(rf_env_build(&spec, &env, &err) < 0, "a denybin folder with ';' is refused");
 }
 
+/* SHA-256 by BCryptHash (sha256_win.c): the FIPS 180-2 vectors, so the
+ * policy digest in a Windows log equals Linux's (Nettle) for the same bytes. */
+static void test_sha256(void) {
+    static const struct {
+        const char *in, *want;
+    } cases[] = {
+        {"", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
+        {"abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
+        {"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char out[65] = "";
+        rf_error err = {0};
+        CHECK(rf_sha256_hex(cases[i].in, strlen(cases[i].in), out, &err) == 0, "sha256: %s",
+              err.message);
+        CHECK_STR_EQ(out, cases[i].want, "sha256 of '%s'", cases[i].in);
+    }
+}
+
+/* Creates `path` with the security descriptor `sddl`; 0 on success. */
+static int make_file_with(const char *path, const wchar_t *sddl) {
+    PSECURITY_DESCRIPTOR sd = NULL;
+    wchar_t *w = NULL;
+    if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl, SDDL_REVISION_1, &sd, NULL) ||
+        rf_win_wide(path, &w, NULL) < 0)
+        return -1;
+    SECURITY_ATTRIBUTES sa = {sizeof sa, sd, FALSE};
+    HANDLE h = CreateFileW(w, GENERIC_WRITE, 0, &sa, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+    LocalFree(sd);
+    free(w);
+    if (h == INVALID_HANDLE_VALUE)
+        return -1;
+    CloseHandle(h);
+    return 0;
+}
+
+/* The log file itself (audit_win.c): created with its folders, one line per
+ * record; a file someone else may read or write is refused.  (Wine stores
+ * and returns DACLs but enforces none: this checks ringfence's own test of
+ * the DACL, not the system's.) */
+static void test_audit_file(void) {
+    char path[1200], open_path[1200];
+    snprintf(path, sizeof path, "%s\\log\\sub\\audit.jsonl", scratch);
+    snprintf(open_path, sizeof open_path, "%s\\open.jsonl", scratch);
+    rf_audit_end end = {.run_id = "r", .exit_code = 0, .status = 0, .duration_ms = 1.0};
+    rf_error err = {0};
+    int rc = rf_audit_run_end(path, &end, &err);
+    CHECK(rc == 0, "a first record creates the log and its folders: %s", err.message);
+    rc = rf_audit_run_end(path, &end, &err);
+    CHECK(rc == 0, "a second record is appended: %s", err.message);
+    wchar_t *w = NULL;
+    char buf[2048] = "";
+    DWORD got = 0;
+    if (rf_win_wide(path, &w, NULL) == 0) {
+        HANDLE h = CreateFileW(w, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                               OPEN_EXISTING, 0, NULL);
+        if (h != INVALID_HANDLE_VALUE) {
+            ReadFile(h, buf, sizeof buf - 1, &got, NULL);
+            CloseHandle(h);
+        }
+        DeleteFileW(w);
+    }
+    free(w);
+    buf[got] = '\0';
+    size_t newlines = 0;
+    for (char *p = buf; *p; p++)
+        newlines += *p == '\n';
+    CHECK(newlines == 2 && got > 0 && buf[got - 1] == '\n' && strncmp(buf, "{\"event\":\"run.end\",", 19) == 0,
+          "two records, one line each (%zu newlines): %s", newlines, buf);
+
+    /* The DACL Wine reports comes from the Unix mode bits (it ignores the
+     * one given at creation), which is enough to see the check refuse a
+     * log other users may read: wine_audit_test.sh does that with chmod. */
+    CHECK(make_file_with(open_path, L"D:P(A;;FA;;;WD)") == 0, "made a file for Everyone");
+    memset(&err, 0, sizeof err);
+    rc = rf_audit_run_end(open_path, &end, &err);
+    CHECK(rc < 0 && strstr(err.message, "another user could read or alter") != NULL,
+          "a log Everyone may read is refused: %s", err.message);
+    wchar_t *wo = NULL;
+    if (rf_win_wide(open_path, &wo, NULL) == 0)
+        DeleteFileW(wo);
+    free(wo);
+}
+
 static void remove_tree(const char *dir) {
-    static const char *const rels[] = {"ws\\sub", "ws", "Other", "home\\proj", "home", ""};
+    static const char *const rels[] = {"log\\sub", "log", "ws\\sub", "ws", "Other", "home\\proj", "home", ""};
     for (size_t i = 0; i < sizeof rels / sizeof rels[0]; i++) {
         char path[1200];
         snprintf(path, sizeof path, "%s%s%s", dir, rels[i][0] ? "\\" : "", rels[i]);
@@ -277,6 +365,8 @@ int wmain(void) {
     test_protected_names();
     test_load();
     test_env();
+    test_sha256();
+    test_audit_file();
     remove_tree(scratch);
     free(d);
     free(final);
