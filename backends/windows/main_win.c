@@ -8,6 +8,7 @@
  *                 [--timeout S] [--read-only] -- CMD [ARGS...]   (run_win.c)
  *   ringfence status [--json]
  *   ringfence policy check FILE
+ *   ringfence policy show [options] [--json]
  *   ringfence ungrant DIR
  *   ringfence selftest
  *   ringfence bench [FILES [SPAWNS]]
@@ -38,6 +39,7 @@ static const char main_usage[] =
     "  run [options] -- CMD ARGS...   run CMD in the sandbox (`run --help`)\n"
     "  status [--json]                backends here and what each enforces\n"
     "  policy check FILE              validate a policy file (with the managed one)\n"
+    "  policy show [options] [--json] the merged policy and where each value came from\n"
     "  ungrant DIR                    remove the ACEs ringfence added on DIR and below\n"
     "  selftest                       check the boundary on this Windows machine\n"
     "  bench [FILES [SPAWNS]]         ACL and spawn timings\n"
@@ -81,7 +83,7 @@ int wmain(int argc, wchar_t **wargv) {
     if (strcmp(cmd, "run") == 0)
         return rf_win_cmd_run(argc - 1, argv + 1);
     if (strcmp(cmd, "policy") == 0)
-        return rf_win_cmd_policy_check(argc - 1, argv + 1);
+        return rf_win_cmd_policy(argc - 1, argv + 1);
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
         fputs(main_usage, stdout);
         return 0;

@@ -29,6 +29,7 @@
 #include "backends/windows/guarantees.h"
 #include "backends/windows/prepare_win.h"
 #include "backends/windows/run_win.h"
+#include "core/cli/policy_show.h"
 #include "core/error.h"
 #include "env/env.h"
 
@@ -97,8 +98,9 @@ static bool push(const char **list, size_t *n, size_t cap, const char *value, co
     return true;
 }
 
-/* 0 when parsed, 1 for --help, -1 on a usage error (already reported). */
-static int parse_args(int argc, char **argv, run_args *a) {
+/* 0 when parsed, 1 for --help, -1 on a usage error (already reported).
+ * Without `need_command` (policy show) the arguments end with the options. */
+static int parse_args(int argc, char **argv, run_args *a, bool need_command) {
     int i = 1;
     for (; i < argc; i++) {
         const char *arg = argv[i];
@@ -161,6 +163,13 @@ static int parse_args(int argc, char **argv, run_args *a) {
         }
         if (!ok)
             return -1;
+    }
+    if (!need_command) {
+        if (i < argc) {
+            run_error("policy show: unexpected argument '%s'", argv[i]);
+            return -1;
+        }
+        return 0;
     }
     if (i >= argc) {
         run_error("run: no command given (usage: ringfence run [options] -- COMMAND [ARGS...])");
@@ -348,30 +357,39 @@ out:
     return status;
 }
 
+/* The load options for `a`: its policy file (else the default one), the
+ * managed policy and the flags.  *fallback and *managed are the caller's to
+ * free; a NULL *managed means the managed path could not be found. */
+static rf_load_options load_options(const run_args *a, char **fallback, char **managed) {
+    *fallback = a->policy_file ? NULL : default_policy_file();
+    *managed = rf_win_managed_policy_path();
+    rf_load_options opts = {
+        .policy_file = a->policy_file ? a->policy_file : *fallback,
+        .managed_file = *managed,
+        .overrides =
+            {
+                .workspace = a->workspace,
+                .allow_write = a->allow_write,
+                .n_allow_write = a->n_allow_write,
+                .network = a->network,
+                .backend = a->backend,
+                .require = a->require,
+                .n_require = a->n_require,
+            },
+    };
+    return opts;
+}
+
 int rf_win_cmd_run(int argc, char **argv) {
     run_args a;
     memset(&a, 0, sizeof a);
-    int parsed = parse_args(argc, argv, &a);
+    int parsed = parse_args(argc, argv, &a, true);
     if (parsed != 0) {
         fputs(run_usage, parsed > 0 ? stdout : stderr);
         return parsed > 0 ? 0 : EXIT_FAILURE_RF;
     }
-    char *fallback = a.policy_file ? NULL : default_policy_file();
-    char *managed = rf_win_managed_policy_path();
-    rf_load_options opts = {
-        .policy_file = a.policy_file ? a.policy_file : fallback,
-        .managed_file = managed,
-        .overrides =
-            {
-                .workspace = a.workspace,
-                .allow_write = a.allow_write,
-                .n_allow_write = a.n_allow_write,
-                .network = a.network,
-                .backend = a.backend,
-                .require = a.require,
-                .n_require = a.n_require,
-            },
-    };
+    char *fallback = NULL, *managed = NULL;
+    rf_load_options opts = load_options(&a, &fallback, &managed);
     rf_policy *policy = NULL;
     rf_error err = {0};
     int status = EXIT_FAILURE_RF;
@@ -404,9 +422,68 @@ out:
     return status;
 }
 
-int rf_win_cmd_policy_check(int argc, char **argv) {
-    if (argc != 3 || strcmp(argv[1], "check") != 0) {
-        run_error("usage: ringfence policy check FILE (policy show is not built for Windows)");
+static const char policy_usage[] =
+    "usage: ringfence policy check FILE\n"
+    "       ringfence policy show [options] [--json]\n"
+    "\n"
+    "check   validates FILE (merged with the admin-managed policy, if any) and\n"
+    "        prints the first error naming the field, or 'ok'.  Exit 0 or 125.\n"
+    "show    prints the merged policy that `run` would use, and where each value\n"
+    "        came from: default, policy (your file), managed (the admin's), flag.\n"
+    "\n"
+    "options of show: --policy, --workspace, --allow-write, --network, --backend,\n"
+    "--require (as for run); --json for JSON output\n";
+
+/* `ringfence policy show [options] [--json]`: core's output (policy_show.c). */
+static int policy_show(int argc, char **argv) {
+    run_args a;
+    memset(&a, 0, sizeof a);
+    bool json = false;
+    /* --json is show's own; the rest are run's policy options. */
+    char **rest = calloc((size_t)argc + 1, sizeof *rest);
+    if (!rest)
+        return EXIT_FAILURE_RF;
+    int n = 0;
+    for (int i = 0; i < argc; i++) {
+        if (i > 0 && strcmp(argv[i], "--json") == 0)
+            json = true;
+        else
+            rest[n++] = argv[i];
+    }
+    int parsed = parse_args(n, rest, &a, false);
+    free(rest);
+    if (parsed == 0 && (a.read_only || a.timeout > 0 || a.denybin)) {
+        run_error("policy show: --read-only, --timeout and --denybin are options of run");
+        parsed = -1;
+    }
+    if (parsed != 0) {
+        fputs(policy_usage, parsed > 0 ? stdout : stderr);
+        return parsed > 0 ? 0 : 2;
+    }
+    char *fallback = NULL, *managed = NULL;
+    rf_load_options opts = load_options(&a, &fallback, &managed);
+    rf_policy *policy = NULL;
+    rf_error err = {0};
+    int status = EXIT_FAILURE_RF;
+    if (!managed) {
+        run_error("cannot find the ProgramData folder for the managed policy");
+    } else if (rf_policy_load(&opts, &policy, &err) < 0) {
+        run_error("%s", err.message);
+        rf_win_audit_policy_error(&err, opts.policy_file);
+    } else if (rf_policy_show(stdout, policy, json) < 0) {
+        run_error("policy show: out of memory");
+    } else {
+        status = 0;
+    }
+    rf_policy_free(policy);
+    free(fallback);
+    free(managed);
+    return status;
+}
+
+static int policy_check(int argc, char **argv) {
+    if (argc != 3) {
+        run_error("policy check: expected exactly one FILE (usage: ringfence policy check FILE)");
         return 2;
     }
     char *managed = rf_win_managed_policy_path();
@@ -427,4 +504,17 @@ int rf_win_cmd_policy_check(int argc, char **argv) {
     rf_policy_free(policy);
     printf("%s: ok\n", argv[2]);
     return 0;
+}
+
+int rf_win_cmd_policy(int argc, char **argv) {
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        fputs(policy_usage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    if (strcmp(argv[1], "check") == 0)
+        return policy_check(argc, argv);
+    if (strcmp(argv[1], "show") == 0)
+        return policy_show(argc - 1, argv + 1);
+    run_error("policy: unknown subcommand '%s' (check, show)", argv[1]);
+    return 2;
 }

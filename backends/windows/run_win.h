@@ -15,8 +15,10 @@
 int rf_win_cmd_run(int argc, char **argv);
 
 /* `ringfence policy check FILE` (argv[0] is "policy"): FILE merged with the
- * managed policy, "FILE: ok" or the first error; 0, 125, or 2 for usage. */
-int rf_win_cmd_policy_check(int argc, char **argv);
+ * managed policy, "FILE: ok" or the first error; and `ringfence policy show
+ * [options] [--json]`: the merged policy with the source of every value, as
+ * core's CLI prints it.  0, 125, or 2 for usage. */
+int rf_win_cmd_policy(int argc, char **argv);
 
 /* The command's environment: the parent's, scrubbed and set by the policy;
  * with the network off, env/'s shim table (Windows values) and `denybin_dir`

@@ -4,9 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cjson/cJSON.h>
-
 #include "core/cli/cli.h"
+#include "core/cli/policy_show.h"
 
 static const char policy_usage[] =
     "usage: ringfence policy check FILE\n"
@@ -18,50 +17,6 @@ static const char policy_usage[] =
     "        came from: default, policy (your file), managed (the admin's), flag.\n"
     "\n"
     "options of show:\n" RF_POLICY_OPTIONS_HELP "  --json               JSON output\n";
-
-static void print_value_line(const char *key, const cJSON *entry, bool first) {
-    const cJSON *value = cJSON_GetObjectItemCaseSensitive(entry, "value");
-    const cJSON *source = cJSON_GetObjectItemCaseSensitive(entry, "source");
-    char *text = NULL;
-    if (cJSON_IsString(value))
-        text = strdup(value->valuestring);
-    else if (value)
-        text = cJSON_PrintUnformatted(value);
-    printf("%-16s %-40s (%s)\n", first ? key : "", text ? text : "?",
-           cJSON_IsString(source) ? source->valuestring : "?");
-    free(text);
-}
-
-/* Renders the JSON-with-sources form as aligned "key value (source)" lines. */
-static void print_entries(const char *key, const cJSON *node) {
-    if (cJSON_IsArray(node)) {
-        if (cJSON_GetArraySize(node) == 0)
-            printf("%-16s %-40s\n", key, "(none)");
-        bool first = true;
-        const cJSON *item;
-        cJSON_ArrayForEach(item, node) {
-            print_value_line(key, item, first);
-            first = false;
-        }
-    } else if (cJSON_IsObject(node) && cJSON_GetObjectItemCaseSensitive(node, "source")) {
-        print_value_line(key, node, true);
-    } else if (cJSON_IsObject(node)) {
-        const cJSON *child;
-        cJSON_ArrayForEach(child, node) {
-            char sub[128];
-            snprintf(sub, sizeof sub, "%s.%s", key, child->string);
-            print_entries(sub, child);
-        }
-    } else if (cJSON_IsString(node)) {
-        printf("%-16s %s\n", key, node->valuestring);
-    } else if (cJSON_IsNull(node)) {
-        printf("%-16s %-40s\n", key, "(none)");
-    } else {
-        char *text = cJSON_PrintUnformatted(node);
-        printf("%-16s %s\n", key, text ? text : "?");
-        free(text);
-    }
-}
 
 static int show(int argc, char **argv) {
     static const struct option longopts[] = {
@@ -94,26 +49,12 @@ static int show(int argc, char **argv) {
     rf_policy *policy = rf_cli_load_policy(&args);
     if (!policy)
         return RF_EXIT_FAILURE;
-    char *text = rf_policy_to_json(policy, true);
+    int rc = rf_policy_show(stdout, policy, json);
     rf_policy_free(policy);
-    if (!text) {
+    if (rc < 0) {
         rf_cli_error("policy show: out of memory");
         return RF_EXIT_FAILURE;
     }
-    if (json) {
-        printf("%s\n", text);
-        free(text);
-        return 0;
-    }
-    cJSON *root = cJSON_Parse(text);
-    free(text);
-    if (!root) {
-        rf_cli_error("policy show: internal error reading the policy JSON");
-        return RF_EXIT_FAILURE;
-    }
-    const cJSON *entry;
-    cJSON_ArrayForEach(entry, root) print_entries(entry->string, entry);
-    cJSON_Delete(root);
     return 0;
 }
 

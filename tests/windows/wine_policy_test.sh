@@ -89,6 +89,28 @@ check "policy check names the field" yes "$(has "$out" 'network')"
 out=$(wine "$exe" policy check "$(winpath "$wine_scratch/on.json")" 2>&1 | tr -d '\r')
 check "policy check of a good file" yes "$(has "$out" 'on\.json: ok$')"
 
+# ---- policy show: the merged policy and each value's source ---------------------
+show() { wine "$exe" policy show "$@" 2>/dev/null | tr -d '\r'; }
+out=$(show --json)
+check "policy show --json: the defaults" "off default" \
+    "$(printf '%s' "$out" | jq -r '"\(.network.value) \(.network.source)"' 2>&1)"
+check "policy show --json: the workspace is the cwd" "$wws" \
+    "$(printf '%s' "$out" | jq -r '.workspace.value' 2>&1)"
+out=$(show --json --policy "$(winpath "$wine_scratch/on.json")")
+check "policy show --json: a value from the policy file" "on policy" \
+    "$(printf '%s' "$out" | jq -r '"\(.network.value) \(.network.source)"' 2>&1)"
+out=$(show --json --policy "$(winpath "$wine_scratch/on.json")" --network off)
+check "policy show --json: a flag wins over the file" "off flag" \
+    "$(printf '%s' "$out" | jq -r '"\(.network.value) \(.network.source)"' 2>&1)"
+out=$(show --policy "$(winpath "$wine_scratch/on.json")")
+check "policy show: text lines name the source" yes "$(has "$out" '^network +on +\(policy\)$')"
+wine "$exe" policy show --timeout 3 >/dev/null 2>&1
+check "policy show with a run-only option is 2" 2 $?
+wine "$exe" policy show extra >/dev/null 2>&1
+check "policy show with an argument is 2" 2 $?
+wine "$exe" policy show --policy "$(winpath "$wine_scratch/bad.json")" >/dev/null 2>&1
+check "policy show of a bad policy is 125" 125 $?
+
 printf '{"version": 1, "require": ["deny_read"]}\n' >"$wine_scratch/dr.json"
 out=$(wine "$exe" run --policy "$(winpath "$wine_scratch/dr.json")" -- cmd /c "exit 0" 2>&1)
 check "require deny_read fails closed (125)" 125 $?
@@ -113,6 +135,9 @@ printf '{"version": 1, "network": "off"}\n' >"$managed_dir/managed.json"
 out=$(run_set --policy "$(winpath "$wine_scratch/on.json")" --network on)
 check "managed network off wins over the file and the flag" yes \
     "$(has "$out" '^RINGFENCE_NETWORK=off$')"
+out=$(show --json --policy "$(winpath "$wine_scratch/on.json")" --network on)
+check "policy show --json: the managed value and its source" "off managed" \
+    "$(printf '%s' "$out" | jq -r '"\(.network.value) \(.network.source)"' 2>&1)"
 printf '{"version": 1, "require": ["deny_read"]}\n' >"$managed_dir/managed.json"
 wine "$exe" run -- cmd /c "exit 0" >/dev/null 2>&1
 check "a managed require of deny_read fails closed" 125 $?
