@@ -10,6 +10,7 @@
  *   ringfence policy check FILE
  *   ringfence policy show [options] [--json]
  *   ringfence ungrant DIR
+ *   ringfence ungrant --read-only
  *   ringfence selftest
  *   ringfence bench [FILES [SPAWNS]]
  *
@@ -41,6 +42,7 @@ static const char main_usage[] =
     "  policy check FILE              validate a policy file (with the managed one)\n"
     "  policy show [options] [--json] the merged policy and where each value came from\n"
     "  ungrant DIR                    remove the ACEs ringfence added on DIR and below\n"
+    "  ungrant --read-only            remove the read-only runs' ACE (the NUL device)\n"
     "  selftest                       check the boundary on this Windows machine\n"
     "  bench [FILES [SPAWNS]]         ACL and spawn timings\n"
     "  --version                      print the version\n";
@@ -122,9 +124,15 @@ int wmain(int argc, wchar_t **wargv) {
     int status;
     if (strcmp(cmd, "ungrant") == 0 && argc == 3) {
         size_t removed = 0;
-        status = rf_win_ungrant(argv[2], state_path, &removed, &err) < 0 ? 125 : 0;
+        bool readonly = strcmp(argv[2], "--read-only") == 0;
+        status = (readonly ? rf_win_ungrant_readonly(state_path, &removed, &err)
+                           : rf_win_ungrant(argv[2], state_path, &removed, &err)) < 0
+                     ? 125
+                     : 0;
         if (status)
             fprintf(stderr, "ringfence: %s\n", err.message);
+        else if (readonly)
+            printf("removed %llu ACEs of the read-only SID\n", (unsigned long long)removed);
         else
             printf("removed %llu ACEs under %s\n", (unsigned long long)removed, argv[2]);
     } else {

@@ -193,7 +193,9 @@ int rf_win_prepare_readonly(const char *state_path, rf_win_prepared *out, rf_err
     return rc;
 }
 
-int rf_win_ungrant(const char *dir, const char *state_path, size_t *removed, rf_error *err) {
+/* Takes grants out of the state (under the lock), revokes them, saves the
+ * state: the shared body of `ungrant DIR` and `ungrant --read-only`. */
+static int ungrant_with(const char *dir, const char *state_path, size_t *removed, rf_error *err) {
     rf_win_state *state = NULL;
     rf_ace *taken = NULL;
     size_t n = 0;
@@ -207,11 +209,15 @@ int rf_win_ungrant(const char *dir, const char *state_path, size_t *removed, rf_
         return rc;
     }
     char *canon = NULL;
-    /* The folder may be gone; then its recorded spelling is what we match. */
-    if (rf_win_canonical_dir(dir, &canon, NULL) < 0)
-        canon = strdup(dir);
-    rc = canon ? rf_win_state_take_grants_under(state, canon, &taken, &n, err)
-               : rf_fail(err, RF_EINTERNAL, "ungrant '%s': out of memory", dir);
+    if (!dir) {
+        rc = rf_win_state_take_readonly_grants(state, &taken, &n, err);
+    } else {
+        /* The folder may be gone; then its recorded spelling is what we match. */
+        if (rf_win_canonical_dir(dir, &canon, NULL) < 0)
+            canon = strdup(dir);
+        rc = canon ? rf_win_state_take_grants_under(state, canon, &taken, &n, err)
+                   : rf_fail(err, RF_EINTERNAL, "ungrant '%s': out of memory", dir);
+    }
     if (rc == 0)
         rc = rf_win_acl_revoke(taken, n, err);
     if (rc == 0)
@@ -223,4 +229,12 @@ int rf_win_ungrant(const char *dir, const char *state_path, size_t *removed, rf_
     rf_win_state_free(state);
     unlock_state(lock);
     return rc;
+}
+
+int rf_win_ungrant(const char *dir, const char *state_path, size_t *removed, rf_error *err) {
+    return ungrant_with(dir, state_path, removed, err);
+}
+
+int rf_win_ungrant_readonly(const char *state_path, size_t *removed, rf_error *err) {
+    return ungrant_with(NULL, state_path, removed, err);
 }

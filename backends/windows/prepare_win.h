@@ -35,4 +35,9 @@ int rf_win_prepare_readonly(const char *state_path, rf_win_prepared *out, rf_err
  * and below, and forgets them. */
 int rf_win_ungrant(const char *dir, const char *state_path, size_t *removed, rf_error *err);
 
+/* `ringfence ungrant --read-only`: removes the read-only SID's grant (the
+ * NUL device) and forgets the SID; the next read-only run makes a new one.
+ * A read-only run still going loses `> NUL`, nothing else. */
+int rf_win_ungrant_readonly(const char *state_path, size_t *removed, rf_error *err);
+
 #endif

@@ -403,3 +403,28 @@ int rf_win_state_take_grants_under(rf_win_state *st, const char *dir, rf_ace **o
     *n_out = n;
     return 0;
 }
+
+int rf_win_state_take_readonly_grants(rf_win_state *st, rf_ace **out, size_t *n_out,
+                                      rf_error *err) {
+    *out = NULL;
+    *n_out = 0;
+    rf_ace *taken = malloc((st->n_grants ? st->n_grants : 1) * sizeof *taken);
+    if (!taken)
+        return rf_fail(err, -ENOMEM, "ungrant --read-only: out of memory");
+    size_t n = 0, kept = 0;
+    for (size_t i = 0; i < st->n_grants; i++) {
+        /* Only the read-only SID's grants: a root's own NUL grant has the
+         * same path and mask, and stays until that root is ungranted. */
+        if (st->readonly_sid[0] && strcmp(st->grants[i].sid, st->readonly_sid) == 0)
+            taken[n++] = st->grants[i];
+        else
+            st->grants[kept++] = st->grants[i];
+    }
+    st->n_grants = kept;
+    /* Forgotten too: the SID is on no ACL any more, and the next read-only
+     * run draws a fresh one and grants it again. */
+    st->readonly_sid[0] = '\0';
+    *out = taken;
+    *n_out = n;
+    return 0;
+}

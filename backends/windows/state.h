@@ -65,4 +65,11 @@ int rf_win_state_add_grant(rf_win_state *state, const rf_ace *ace, rf_error *err
 int rf_win_state_take_grants_under(rf_win_state *state, const char *dir, rf_ace **out,
                                    size_t *n_out, rf_error *err);
 
+/* Removes from the state every grant naming the read-only SID (the NUL
+ * device) and forgets that SID; returns the grants for the caller to revoke
+ * (`ringfence ungrant --read-only`).  `rf_win_state_take_grants_under`
+ * never takes them: they belong to no folder. */
+int rf_win_state_take_readonly_grants(rf_win_state *state, rf_ace **out, size_t *n_out,
+                                      rf_error *err);
+
 #endif

@@ -145,6 +145,53 @@ static int counting_random(void *ctx, uint8_t *buf, size_t len, rf_error *err) {
     return 0;
 }
 
+/* `ungrant --read-only`: exactly the read-only SID's grants, never a root's
+ * NUL grant (same path, same mask), and the SID forgotten; `ungrant DIR`
+ * never takes them.  `st` holds roots ...7 (C:\Work\Repo, ungranted) and
+ * ...8 (C:\Work\Other) and the read-only SID ...9. */
+static void test_readonly_ungrant(rf_win_state *st) {
+    rf_error err = {0};
+    rf_ace ro_nul = {.path = RF_NUL_DEVICE, .type = RF_ACE_ALLOW, .mask = 0x12019f};
+    snprintf(ro_nul.sid, sizeof ro_nul.sid, "%s", st->readonly_sid);
+    CHECK(rf_win_state_add_grant(st, &ro_nul, &err) == 0, "%s", err.message);
+    size_t before = st->n_grants;
+    rf_ace *taken = NULL;
+    size_t n = 0;
+    CHECK(rf_win_state_take_grants_under(st, "C:\\Work", &taken, &n, &err) == 0 && n == 2 &&
+              st->n_grants == before - 2 && strcmp(st->grants[0].sid, "S-1-5-21-9-0-0-0") == 0,
+          "ungrant of a parent folder takes its roots' grants, not the read-only SID's (%zu)", n);
+    rf_acl_free_aces(taken, n);
+    /* Put the other root's NUL grant back: it must survive --read-only. */
+    rf_ace root_nul = {.path = RF_NUL_DEVICE, .type = RF_ACE_ALLOW, .mask = 0x12019f};
+    snprintf(root_nul.sid, sizeof root_nul.sid, "S-1-5-21-8-0-0-0");
+    CHECK(rf_win_state_add_grant(st, &root_nul, &err) == 0, "%s", err.message);
+    static const struct {
+        size_t want_taken, want_left;
+        const char *reason;
+    } cases[] = {
+        {1, 1, "the read-only SID's NUL grant only; the root's identical one stays"},
+        {0, 1, "a second --read-only finds nothing"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        CHECK(rf_win_state_take_readonly_grants(st, &taken, &n, &err) == 0, "%s: %s",
+              cases[i].reason, err.message);
+        CHECK(n == cases[i].want_taken && st->n_grants == cases[i].want_left, "%s (%zu, %zu)",
+              cases[i].reason, n, st->n_grants);
+        CHECK(n == 0 || (strcmp(taken[0].sid, "S-1-5-21-9-0-0-0") == 0 &&
+                         strcmp(taken[0].path, RF_NUL_DEVICE) == 0),
+              "%s: the read-only SID's grant", cases[i].reason);
+        CHECK(st->n_grants == 1 && strcmp(st->grants[0].sid, "S-1-5-21-8-0-0-0") == 0,
+              "%s: the root's grant is kept", cases[i].reason);
+        CHECK(st->readonly_sid[0] == '\0', "%s: the read-only SID is forgotten", cases[i].reason);
+        rf_acl_free_aces(taken, n);
+    }
+    uint8_t counter = 20;
+    char ro[RF_SID_TEXT_MAX] = "";
+    CHECK(rf_win_state_readonly_sid(st, counting_random, &counter, ro, &err) == 0 &&
+              strcmp(ro, "S-1-5-21-20-0-0-0") == 0,
+          "the next read-only run draws a fresh SID (%s)", ro);
+}
+
 static void test_state(void) {
     rf_win_state *st = NULL;
     rf_error err = {0};
@@ -216,6 +263,8 @@ static void test_state(void) {
         CHECK(rf_win_state_take_grants_under(back, "relative", &taken, &n, &err) == -EINVAL,
               "ungrant of a relative folder is refused");
     }
+    if (back)
+        test_readonly_ungrant(back);
     free(text);
     rf_win_state_free(back);
     rf_win_state_free(st);

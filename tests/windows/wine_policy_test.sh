@@ -214,12 +214,33 @@ check "--read-only with backend none fails closed" 125 $?
 
 # ---- ungrant ----------------------------------------------------------------------
 wine "$exe" run -- cmd /c "exit 0" >/dev/null 2>&1
+ro_sid=$(jq -r '.readonly_sid' "$state")
+ro_grants() { jq --arg s "$1" '[.grants[] | select(.sid == $s)] | length' "$state"; }
+ro_n=$(ro_grants "$ro_sid")
+check "precondition: the read-only SID's NUL grant is recorded" yes \
+    "$([ "${ro_n:-0}" -gt 0 ] && jq -e --arg s "$ro_sid" \
+        '[.grants[] | select(.sid == $s) | .path] == ["\\\\.\\NUL"]' "$state" >/dev/null && echo yes)"
+all_n=$(jq '.grants | length' "$state")
+out=$(wine "$exe" ungrant --read-only 2>&1 | tr -d '\r')
+check "ungrant --read-only exit" 0 $?
+check "it removes the read-only SID's grants" "removed $ro_n ACEs of the read-only SID" "$out"
+check "and forgets the SID" null "$(jq -r '.readonly_sid' "$state")"
+check "no grant names it any more" 0 "$(ro_grants "$ro_sid")"
+check "every other grant stays" $((all_n - ro_n)) "$(jq '.grants | length' "$state")"
+out=$(wine "$exe" ungrant --read-only 2>&1 | tr -d '\r')
+check "a second ungrant --read-only finds nothing" "removed 0 ACEs of the read-only SID" "$out"
+(cd "$ro" && wine "$exe" run --read-only -- cmd /c "exit 0" >/dev/null 2>&1)
+check "a later read-only run works" 0 $?
+new_sid=$(jq -r '.readonly_sid' "$state")
+check "with a fresh SID" yes "$([ "$new_sid" != "$ro_sid" ] && printf '%s' "$new_sid" | grep -q '^S-1-5-21-' && echo yes)"
 out=$(wine "$exe" ungrant "$wws" 2>&1)
 check "ungrant exit" 0 $?
 n=$(printf '%s' "$out" | sed -n 's/.*removed \([0-9]*\) ACEs.*/\1/p')
 check "ungrant removed the workspace's ACEs" yes "$([ "${n:-0}" -gt 0 ] && echo yes || echo "$out")"
 out=$(wine "$exe" ungrant "$wws" 2>&1)
 check "a second ungrant finds nothing" yes "$(has "$out" 'removed 0 ACEs')"
+check "ungrant DIR leaves the read-only SID's grant" yes \
+    "$([ "$(ro_grants "$new_sid")" -gt 0 ] && echo yes)"
 
 wineserver -w
 echo "wine_policy_test: $passed passed, $failed failed"
