@@ -181,17 +181,26 @@ static void p_job_breakaway(const rf_probe_world *w, rf_probe_result *r) {
 
 /* clang-format off */
 #define P(id, fn, desc) {id, RF_G_PROCESS_TREE, RF_KIND_RAW, 0, fn, desc, NULL}
-/* Facet "other_process": reaching a process outside the sandbox that runs as
- * the same user.  A job object ends the tree but does not stop this; a
- * backend that does not cover it can say so in its status gaps
- * (`process_tree.other_process: ...`) and the judge reports a declared gap. */
+/* Reaching a process outside the sandbox that runs as the same user.  A job
+ * object ends the tree but does not stop this; what stops it under a
+ * write-restricted token is the restricted-SID pass, which checks only the
+ * rights in the process type's GenericWrite mapping.  So two facets:
+ *   "other_process"        rights outside GenericWrite (PROCESS_VM_READ,
+ *                          PROCESS_TERMINATE): expected through, declared in
+ *                          the unelevated backend's gaps
+ *                          (`process_tree.other_process: ...`), and judged a
+ *                          declared gap when allowed;
+ *   "other_process_write"  write-type rights (VM_WRITE, debug attach,
+ *                          DUP_HANDLE): claimed blocked, so allowed is a
+ *                          mismatch. */
 #define PO(id, fn, desc) {id, RF_G_PROCESS_TREE, RF_KIND_RAW, 0, fn, desc, "other_process"}
+#define PW(id, fn, desc) {id, RF_G_PROCESS_TREE, RF_KIND_RAW, 0, fn, desc, "other_process_write"}
 
 const rf_probe rf_probes_process[] = {
     PO("process.read_memory", p_read_memory, "OpenProcess(PROCESS_VM_READ) and ReadProcessMemory of an outside process"),
-    PO("process.write_memory", p_write_memory, "WriteProcessMemory into an outside process"),
-    PO("process.debug_attach", p_debug_attach, "DebugActiveProcess on an outside process"),
-    PO("process.duplicate_handle", p_duplicate_handle, "DuplicateHandle of an outside process's file handle, then write"),
+    PW("process.write_memory", p_write_memory, "WriteProcessMemory into an outside process"),
+    PW("process.debug_attach", p_debug_attach, "DebugActiveProcess on an outside process"),
+    PW("process.duplicate_handle", p_duplicate_handle, "DuplicateHandle of an outside process's file handle, then write"),
     PO("process.terminate_right", p_terminate_right, "OpenProcess(PROCESS_TERMINATE) on an outside process"),
     P("process.console_inject", p_console_inject, "WriteConsoleInputW into the console (the TIOCSTI twin)"),
     P("process.job_breakaway", p_job_breakaway, "CreateProcess(CREATE_BREAKAWAY_FROM_JOB): a process that outlives the run"),

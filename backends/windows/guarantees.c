@@ -36,6 +36,21 @@ void rf_win_unelevated_table(rf_backend_status *st, const char *wine_version) {
         "proxy variables, GIT_SSH_COMMAND and denybin .cmd stubs; the elevated backend's "
         "firewall rule enforces it");
     set(st, RF_G_PROCESS_TREE, RF_ENFORCED, "job object with KILL_ON_JOB_CLOSE");
+    /* The restricted-SID pass of a write-restricted token checks only the
+     * rights in the object type's GenericWrite mapping.  For a process those
+     * are VM_WRITE, VM_OPERATION, CREATE_THREAD, DUP_HANDLE, ...; VM_READ,
+     * QUERY_INFORMATION and TERMINATE are not, so only the normal pass (the
+     * same user's SID, granted by the target's default DACL) decides them.
+     * The probes of that facet (probe_process_win.c: process.read_memory,
+     * process.terminate_right) are then expected through; the write-type
+     * ones (facet other_process_write) stay claimed blocked. */
+    snprintf(st->gaps, sizeof st->gaps, "%s",
+             "process_tree." RF_WIN_GAP_OTHER_PROCESS
+             ": a write-restricted token filters only write-type rights, so another process "
+             "of the same user can be opened for PROCESS_VM_READ, PROCESS_QUERY_INFORMATION "
+             "and PROCESS_TERMINATE (its memory read, the process ended); unverified until "
+             "the Windows matrix runs on a real machine; a separate sandbox user (the "
+             "elevated backend) would cover it\n");
     snprintf(st->layers, sizeof st->layers,
              "synthetic per-root SIDs (BCryptGenRandom)\n"
              "ACEs: allow root SID on each writable root, deny-write on protected paths\n"

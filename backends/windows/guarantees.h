@@ -7,7 +7,10 @@
  *   deny_read     absent    reads come from the user's own token; needs the
  *                           elevated backend (a separate sandbox user)
  *   network       advisory  proxy variables, GIT_SSH_COMMAND, denybin stubs
- *   process_tree  enforced  job object with KILL_ON_JOB_CLOSE
+ *   process_tree  enforced  job object with KILL_ON_JOB_CLOSE; declared gap
+ *                           `process_tree.other_process`: read and terminate
+ *                           rights on another process of the same user are
+ *                           not filtered by a write-restricted token
  *
  * Under Wine nothing of the token or the DACLs is enforced: the probe says so
  * and reports writes and protected as absent.
@@ -17,6 +20,10 @@
 
 #include "core/policy.h"
 #include "core/ringfence.h"
+
+/* The facet of the declared gap, as the Windows probe table tags it
+ * (probe/probe_process_win.c). */
+#define RF_WIN_GAP_OTHER_PROCESS "other_process"
 
 /* Fills the guarantee table (level, why) and `layers`; `wine_version` is the
  * Wine version when running under Wine, else NULL. */

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <winsock2.h>
 
+#include "backends/windows/guarantees.h"
+#include "probe/matrix.h"
 #include "probe/probe_win.h"
 #include "tests/check.h"
 
@@ -127,10 +129,56 @@ static void test_table(void) {
     CHECK(controls >= 4, "control probes catch over-confinement (%zu)", controls);
 }
 
+/* The process probes' facets against the unelevated backend's declared gap
+ * (guarantees.c): as the real-Windows table stands, the judge must report
+ * read and terminate rights on another process as declared gaps when they
+ * get through, and the write-type rights as mismatches.  Logic only: Wine
+ * runs no access check, so this says nothing about what Windows blocks. */
+static void test_gap_facets(void) {
+    static const struct {
+        const char *id;
+        const char *facet;
+        rf_verdict allowed, blocked;
+    } cases[] = {
+        {"process.read_memory", "other_process", RF_VERDICT_GAP, RF_VERDICT_OK},
+        {"process.terminate_right", "other_process", RF_VERDICT_GAP, RF_VERDICT_OK},
+        {"process.write_memory", "other_process_write", RF_VERDICT_MISMATCH, RF_VERDICT_OK},
+        {"process.debug_attach", "other_process_write", RF_VERDICT_MISMATCH, RF_VERDICT_OK},
+        {"process.duplicate_handle", "other_process_write", RF_VERDICT_MISMATCH, RF_VERDICT_OK},
+        {"process.job_breakaway", NULL, RF_VERDICT_MISMATCH, RF_VERDICT_OK},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const rf_probe *p = rf_probe_find(cases[i].id);
+        CHECK(p != NULL, "%s is in the table", cases[i].id);
+        if (!p)
+            continue;
+        CHECK(cases[i].facet ? p->facet && strcmp(p->facet, cases[i].facet) == 0 : !p->facet,
+              "%s: facet %s", cases[i].id, p->facet ? p->facet : "(none)");
+        for (int blocked = 0; blocked < 2; blocked++) {
+            rf_matrix_cell cell;
+            memset(&cell, 0, sizeof cell);
+            cell.line.probe = p;
+            cell.line.seen = true;
+            cell.line.outcome = blocked ? RF_OUT_BLOCKED : RF_OUT_ALLOWED;
+            rf_matrix_column col;
+            memset(&col, 0, sizeof col);
+            col.cells = &cell;
+            col.ran = true;
+            rf_win_unelevated_table(&col.status, NULL);
+            rf_matrix_judge(&col, 1, false, false, NULL);
+            rf_verdict want = blocked ? cases[i].blocked : cases[i].allowed;
+            CHECK(cell.verdict == want, "%s %s: %s, want %s", cases[i].id,
+                  blocked ? "blocked" : "allowed", rf_verdict_name(cell.verdict),
+                  rf_verdict_name(want));
+        }
+    }
+}
+
 int wmain(void) {
     test_verdicts();
     test_paths();
     test_world_file();
     test_table();
+    test_gap_facets();
     return check_summary("probe_win");
 }

@@ -27,6 +27,34 @@ static void test_table(void) {
     }
 }
 
+/* The declared gaps: one line, `guarantee.facet: ...` as the judge matches
+ * it, saying it is unverified; the same under Wine; none for `none`. */
+static void test_gaps(void) {
+    static const struct {
+        const char *wine;
+        const char *reason;
+    } cases[] = {{NULL, "on Windows"}, {"8.0", "under Wine"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        rf_backend_status st;
+        memset(&st, 0, sizeof st);
+        rf_win_unelevated_table(&st, cases[i].wine);
+        CHECK(strncmp(st.gaps, "process_tree.other_process: ", 28) == 0, "%s: the gap line: %s",
+              cases[i].reason, st.gaps);
+        const char *nl = strchr(st.gaps, '\n');
+        CHECK(nl && nl[1] == '\0', "%s: exactly one line, ending in a newline", cases[i].reason);
+        CHECK(strstr(st.gaps, "PROCESS_VM_READ") && strstr(st.gaps, "PROCESS_TERMINATE") &&
+                  !strstr(st.gaps, "PROCESS_VM_WRITE"),
+              "%s: names the rights expected through, not the write-type ones", cases[i].reason);
+        CHECK(strstr(st.gaps, "unverified") != NULL, "%s: says it is unverified", cases[i].reason);
+        CHECK(st.level[RF_G_PROCESS_TREE] == RF_ENFORCED,
+              "%s: the guarantee itself stays enforced (the job)", cases[i].reason);
+    }
+    rf_backend_status none;
+    memset(&none, 0, sizeof none);
+    rf_win_none_table(&none);
+    CHECK(none.gaps[0] == '\0', "backend none declares no gap (everything is absent)");
+}
+
 static void test_requirements(void) {
     static const struct {
         rf_guarantee require;
@@ -60,6 +88,7 @@ static void test_requirements(void) {
 
 int main(void) {
     test_table();
+    test_gaps();
     test_requirements();
     return check_summary("guarantees_test");
 }
