@@ -35,8 +35,7 @@ static void make_run_id(char out[33]) {
         snprintf(out + 2 * i, 3, "%02x", raw[i]);
 }
 
-int rf_win_audit_start(rf_win_run_audit *a, const rf_policy *policy, const rf_backend_status *st,
-                       char *const *argv, rf_error *err) {
+int rf_win_audit_open(rf_win_run_audit *a, const rf_policy *policy, rf_error *err) {
     memset(a, 0, sizeof *a);
     a->policy = policy;
     make_run_id(a->run_id);
@@ -50,8 +49,11 @@ int rf_win_audit_start(rf_win_run_audit *a, const rf_policy *policy, const rf_ba
     if ((rc = rf_audit_default_path(&a->path, err)) < 0)
         return rc;
     /* A log inside a writable root could be rewritten by the command it records. */
-    if ((rc = rf_audit_check_location(a->path, policy, err)) < 0)
-        return rc;
+    return rf_audit_check_location(a->path, policy, err);
+}
+
+int rf_win_audit_start(rf_win_run_audit *a, const rf_backend_status *st, char *const *argv,
+                       rf_error *err) {
     wchar_t wcwd[MAX_PATH * 4];
     DWORD n = GetCurrentDirectoryW(sizeof wcwd / sizeof wcwd[0], wcwd);
     char *cwd = NULL;
@@ -65,15 +67,16 @@ int rf_win_audit_start(rf_win_run_audit *a, const rf_policy *policy, const rf_ba
         .policy_sha256 = a->policy_sha256,
         .guarantees = st,
     };
-    rc = rf_audit_run_start(a->path, &start, err);
+    int rc = rf_audit_run_start(a->path, &start, err);
     free(cwd);
+    a->started = rc == 0;
     a->started_ms = now_ms();
     return rc;
 }
 
 int rf_win_audit_end(rf_win_run_audit *a, int exit_code, long long status, bool timed_out,
                      rf_error *err) {
-    if (!a->path)
+    if (!a->started)
         return 0; /* run.start was never written */
     double duration = now_ms() - a->started_ms;
     /* Checked again now that the command's job is closed: nothing sandboxed

@@ -276,7 +276,10 @@ static int run_confined(const run_args *a, char **argv, const rf_policy *policy,
     char *state_path = NULL, *denybin = NULL;
     char **env = NULL;
     int status = EXIT_FAILURE_RF;
-    int rc = 0;
+    /* The log is checked before anything changes on disk. */
+    int rc = rf_win_audit_open(&audit, policy, &err);
+    if (rc < 0)
+        goto out;
     if (policy->network == RF_NET_OFF && !a->denybin) {
         size_t written = 0;
         rc = rf_win_denybin_install(&denybin, &written, &err);
@@ -314,7 +317,7 @@ static int run_confined(const run_args *a, char **argv, const rf_policy *policy,
     if (rc < 0)
         goto out;
     /* The record comes first: a run the log cannot hold does not happen. */
-    if ((rc = rf_win_audit_start(&audit, policy, st, argv + a->command, &err)) < 0)
+    if ((rc = rf_win_audit_start(&audit, st, argv + a->command, &err)) < 0)
         goto out;
     rf_win_launch l = {argv + a->command, env, NULL, prep.token, GetStdHandle(STD_INPUT_HANDLE),
                        GetStdHandle(STD_OUTPUT_HANDLE), GetStdHandle(STD_ERROR_HANDLE)};

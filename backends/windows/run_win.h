@@ -35,18 +35,21 @@ char *rf_win_managed_policy_path(void);
 /* ---- the audit log of a run (run_audit_win.c) ---- */
 
 typedef struct rf_win_run_audit {
-    char *path; /* the log; NULL until run.start is written */
+    char *path; /* the log */
     const rf_policy *policy;
     char run_id[33];
     char policy_sha256[65];
+    bool started; /* run.start is written */
     double started_ms;
 } rf_win_run_audit;
 
-/* Finds the log (%LOCALAPPDATA%\ringfence\audit.jsonl), refuses it inside a
- * writable root, and writes run.start: backend, guarantees, gaps, policy
- * digest, cwd and argv.  Fails closed: no record, no run. */
-int rf_win_audit_start(rf_win_run_audit *a, const rf_policy *policy, const rf_backend_status *st,
-                       char *const *argv, rf_error *err);
+/* Before anything changes on disk: the policy's digest, the log's path
+ * (%LOCALAPPDATA%\ringfence\audit.jsonl), refused inside a writable root. */
+int rf_win_audit_open(rf_win_run_audit *a, const rf_policy *policy, rf_error *err);
+/* Writes run.start: backend, guarantees, gaps, policy digest, cwd and argv.
+ * Fails closed: no record, no run. */
+int rf_win_audit_start(rf_win_run_audit *a, const rf_backend_status *st, char *const *argv,
+                       rf_error *err);
 /* Writes run.end (after the command's job is closed); `status` is the
  * command's exit code, or -1 when it never ran. */
 int rf_win_audit_end(rf_win_run_audit *a, int exit_code, long long status, bool timed_out,

@@ -122,13 +122,14 @@ check "and the command did not run" no "$([ -e "$marker" ] && echo yes || echo n
 check "and nothing was logged" "$before" "$(lines)"
 
 # %LOCALAPPDATA% inside the workspace (cmd sets it: Wine resets it for its
-# own programs).  Backend none: the unelevated backend refuses its state
-# file there first.
+# own programs).  The log is checked before anything changes on disk: no
+# state file, no stubs, no grant.
 mkdir -p "$ws/state"
-out=$(wine cmd /c "set LOCALAPPDATA=$(winpath "$ws/state")&& $wexe run --backend none -- cmd /c mkdir $wmarker" 2>&1)
+out=$(wine cmd /c "set LOCALAPPDATA=$(winpath "$ws/state")&& $wexe run -- cmd /c mkdir $wmarker" 2>&1)
 check "%LOCALAPPDATA% inside the workspace: refused" yes \
     "$(printf '%s' "$out" | grep -qi 'audit log.*inside the writable root' && echo yes)"
 check "and the command did not run" no "$([ -e "$marker" ] && echo yes || echo no)"
+check "and nothing was written there (state, stubs, log)" "" "$(ls -A "$ws/state")"
 
 # A link outside the workspace that leads into it.
 ln -s "$ws/state" "$wine_scratch/outside-link"
