@@ -4,6 +4,11 @@
  *
  * Every record is written with one write(2) on an O_APPEND descriptor, so
  * concurrent runs never interleave within a line.
+ *
+ * On Windows the same functions (core/audit_win.c) use
+ * %LOCALAPPDATA%\ringfence\audit.jsonl, one WriteFile per record on a
+ * FILE_APPEND_DATA handle, and rf_sha256_hex uses BCryptHash.  The records
+ * themselves are built by core/audit_record.c on both platforms.
  */
 #ifndef RF_AUDIT_H
 #define RF_AUDIT_H
