@@ -133,7 +133,17 @@ int main(void) {
         rf_fail_errno(&err, ENOMEM, "building the command's environment");
         fail(&err);
     }
-    /* 8. The run. */
+    /* 8. The run.  The fsuid switches of step 7 changed our credentials,
+     *    and that clears the parent-death signal: arm it again, and check
+     *    the CLI did not die in between. */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
+        rf_fail_errno(&err, errno, "setting the parent-death signal again");
+        fail(&err);
+    }
+    if (getppid() != (pid_t)req.parent_pid) {
+        rf_fail(&err, -ESRCH, "the CLI (pid %d) is gone", req.parent_pid);
+        fail(&err);
+    }
     rf_runner_job job = {
         .req = &req,
         .envp = envp,

@@ -1,0 +1,236 @@
+#!/bin/bash
+# elevated_run_test — `ringfence run --backend elevated` in a test world built
+# here: a group and sandbox users named rftest<pid>*, the test build of the
+# runner installed setuid root:GROUP 4750 in a temporary folder with its
+# setup.json beside it, a workspace granted by ACL, and a caller that is a
+# member of the group.  Everything is removed on exit, also on failure.
+#
+# Args: ringfence_testbuild  ringfence-runner_testbuild  denybin-stub...
+# Needs root (CI runs it as root); as another user it says so and fails.
+set -u
+
+if [ "$(id -u)" != 0 ]; then
+    echo "elevated_run_test: needs root (creates users and a setuid runner)" >&2
+    exit 1
+fi
+RF_SRC="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+RUNNER_SRC="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"
+shift 2
+STUBS=("$@")
+
+tag="rftest$$"
+GRP="${tag}g" OFF="${tag}off" ON="${tag}on" ME="${tag}u" OTHER="${tag}x"
+W=""
+cleanup() {
+    # A run the test could not end would keep its user busy (userdel
+    # refuses): end the test users' own processes, by pid.
+    for u in "$ME" "$OTHER" "$OFF" "$ON"; do
+        id -u "$u" >/dev/null 2>&1 || continue
+        for p in $(ps -o pid= -u "$(id -u "$u")" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
+    done
+    for u in "$ME" "$OTHER" "$OFF" "$ON"; do
+        getent passwd "$u" >/dev/null && userdel "$u" >/dev/null 2>&1
+        getent group "$u" >/dev/null && groupdel "$u" >/dev/null 2>&1
+    done
+    getent group "$GRP" >/dev/null && groupdel "$GRP" >/dev/null 2>&1
+    [ -n "$W" ] && rm -rf "$W"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+passed=0 failed=0
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+expect_eq() { if [ "$1" = "$2" ]; then ok; else bad "$3 (got '$1', want '$2')"; fi; }
+expect_contains() { case "$1" in *"$2"*) ok ;; *) bad "$3 (lacks '$2'): $1" ;; esac; }
+expect_lacks() { case "$1" in *"$2"*) bad "$3 (contains '$2'): $1" ;; *) ok ;; esac; }
+
+# ---- the world -----------------------------------------------------------------
+groupadd --system "$GRP" || exit 1
+for u in "$OFF" "$ON"; do
+    useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin --user-group "$u" || exit 1
+done
+useradd --system --no-create-home --home-dir /nonexistent --shell /bin/sh --user-group --groups "$GRP" "$ME" || exit 1
+useradd --system --no-create-home --home-dir /nonexistent --shell /bin/sh --user-group "$OTHER" || exit 1
+uid() { id -u "$1"; }
+gid() { getent group "$1" | cut -d: -f3; }
+
+# Not under /tmp: the sandbox's private /tmp would hide it.
+W="$(mktemp -d /var/tmp/rf-elevated.XXXXXX)" || exit 1
+chmod 0755 "$W"
+BIN="$W/bin"
+mkdir -p "$BIN/denybin/stubs"
+cp "$RF_SRC" "$BIN/ringfence"
+for s in "${STUBS[@]}"; do cp "$s" "$BIN/denybin/stubs/"; done
+chmod -R a+rX "$BIN"
+install -o root -g "$GRP" -m 4750 "$RUNNER_SRC" "$BIN/ringfence-runner"
+RUNNER="$BIN/ringfence-runner"
+
+write_record() { # path runner
+    cat >"$1" <<EOF
+{"format": 1, "version": "0.1.0",
+ "group": {"name": "$GRP", "id": $(gid "$GRP")},
+ "offline": {"name": "$OFF", "id": $(uid "$OFF"), "home": "/var/lib/ringfence/$OFF"},
+ "online": {"name": "$ON", "id": $(uid "$ON"), "home": "/var/lib/ringfence/$ON"},
+ "firewall": {"table": "$tag", "sha256": "$(printf '0%.0s' $(seq 64))",
+              "restore_unit": "/etc/systemd/system/$tag.service", "proxy_ports": []},
+ "runner": {"path": "$2", "sha256": "$(sha256sum "$2" | cut -d' ' -f1)"}}
+EOF
+    chmod 0644 "$1"
+}
+write_record "$BIN/setup.json" "$RUNNER"
+
+# The caller's places: a granted workspace, an extra granted root, an
+# ungranted folder, a world-writable folder outside (only the sandbox's
+# layers keep the sandbox user out of it), a world-readable secret.
+grant() { setfacl -m "u:$OFF:rwx,u:$ON:rwx,d:u:$OFF:rwx,d:u:$ON:rwx,d:u:$ME:rwx" "$1"; }
+WS="$W/ws" EXTRA="$W/extra" NOGRANT="$W/nogrant" OUT="$W/outside" SECRET="$W/secret"
+mkdir -p "$WS/.git" "$EXTRA" "$NOGRANT" "$OUT" "$SECRET"
+echo "[core]" >"$WS/.git/config"
+echo "top secret 4711" >"$SECRET/key"
+chown -R "$ME:$ME" "$WS" "$EXTRA" "$NOGRANT" "$OUT" "$SECRET"
+chmod 0777 "$OUT"
+chmod 0755 "$SECRET" && chmod 0644 "$SECRET/key"
+chmod -R a+rwX "$WS/.git"
+grant "$WS" && grant "$EXTRA" && grant "$NOGRANT"
+setfacl -x "u:$OFF,u:$ON" "$NOGRANT"
+# Someone else's granted workspace.
+THEIRS="$W/theirs"
+mkdir -p "$THEIRS/.git" && chown -R "$OTHER:$OTHER" "$THEIRS" && grant "$THEIRS"
+HOMEDIR="$W/home"
+mkdir -p "$HOMEDIR" && chown "$ME:$ME" "$HOMEDIR"
+cat >"$W/policy.json" <<EOF
+{"version": 1, "protected": [".git"], "deny_read": ["$SECRET"], "writable_roots": ["$EXTRA"]}
+EOF
+chmod 0644 "$W/policy.json"
+
+as_user() { # user cmd...
+    local u="$1"
+    shift
+    setpriv --reuid="$(uid "$u")" --regid="$(gid "$u")" --init-groups -- \
+        env -i PATH=/usr/bin:/bin HOME="$HOMEDIR" USER="$u" LOGNAME="$u" \
+        XDG_STATE_HOME="$HOMEDIR/state" XDG_CONFIG_HOME="$HOMEDIR/config" \
+        RINGFENCE_TEST_SETUP_RECORD="$BIN/setup.json" "$@"
+}
+rf_as() { # user [run options...] -- cmd
+    local u="$1"
+    shift
+    (cd "$WS" && as_user "$u" "$BIN/ringfence" run --backend elevated --workspace "$WS" --policy "$W/policy.json" "$@")
+}
+rf() { rf_as "$ME" "$@"; }
+
+# ---- status ----------------------------------------------------------------------
+status_out="$(as_user "$ME" "$BIN/ringfence" status 2>&1)"
+expect_contains "$status_out" "elevated     yes        enforced      enforced      enforced      enforced      enforced" \
+    "status: elevated available with every guarantee enforced"
+expect_contains "$status_out" "nftables: table inet $tag" "status: network why names the nftables table"
+status_other="$(as_user "$OTHER" "$BIN/ringfence" status 2>&1)"
+expect_contains "$status_other" "you are not in the group $GRP" "status: a non-member sees why it is unavailable"
+
+# ---- identity and files ------------------------------------------------------------
+out="$(rf -- id -u 2>&1)"
+expect_eq "$out" "$(uid "$OFF")" "network off: the command runs as the offline sandbox user"
+out="$(rf --network on -- id -u 2>&1)"
+expect_eq "$out" "$(uid "$ON")" "network on: the command runs as the online sandbox user"
+out="$(rf -- sh -c 'id -G' 2>&1)"
+expect_eq "$out" "$(gid "$OFF")" "no supplementary group: only the sandbox user's own group"
+
+rf -- sh -c "echo inside > $WS/made.txt" >/dev/null 2>&1
+expect_eq "$?" 0 "a write inside the workspace succeeds"
+expect_eq "$(cat "$WS/made.txt" 2>/dev/null)" "inside" "the file written inside is there"
+expect_eq "$(stat -c %U "$WS/made.txt" 2>/dev/null)" "$OFF" "files written inside belong to the sandbox user"
+rf -- sh -c "echo more >> $WS/made.txt && echo x > $EXTRA/extra.txt" >/dev/null 2>&1
+expect_eq "$?" 0 "appending inside and writing the extra writable root succeed"
+rf -- sh -c "echo out > $OUT/escaped.txt" >/dev/null 2>&1
+expect_eq "$([ -e "$OUT/escaped.txt" ] && echo written || echo absent)" "absent" \
+    "a write to a world-writable folder outside is refused"
+rf -- sh -c "echo evil >> $WS/.git/config" >/dev/null 2>&1
+expect_eq "$(cat "$WS/.git/config")" "[core]" ".git/config stays unchanged (protected, even though mode 666)"
+rf -- sh -c "mkdir -p $EXTRA/.git/hooks && echo x > $EXTRA/.git/hooks/pre-commit" >/dev/null 2>&1
+expect_eq "$([ -e "$EXTRA/.git/hooks/pre-commit" ] && echo created || echo absent)" "absent" \
+    "an absent .git cannot be created in a writable root (placeholder)"
+out="$(rf -- cat "$SECRET/key" 2>&1)"
+expect_lacks "$out" "4711" "the deny_read secret is unreadable (world-readable on disk)"
+out="$(rf -- sh -c 'echo $HOME:$LD_PRELOAD:${GCONV_PATH-unset}' 2>&1)"
+expect_eq "$out" "$HOMEDIR::unset" "HOME stays the real user's; loader variables are dropped"
+mounts_before="$(wc -l </proc/self/mountinfo)"
+rf -- true >/dev/null 2>&1
+expect_eq "$(wc -l </proc/self/mountinfo)" "$mounts_before" "the run's mounts never reach the host"
+
+# ---- exit codes --------------------------------------------------------------------
+while IFS='|' read -r want reason cmd; do
+    [ -z "$want" ] && continue
+    eval "rf $cmd" >/dev/null 2>&1
+    expect_eq "$?" "$want" "$reason"
+done <<EOF
+0|success is 0|-- true
+3|the command's exit status passes through|-- sh -c 'exit 3'
+143|killed by SIGTERM is 128+15|-- sh -c 'kill -TERM \$\$'
+137|killed by SIGKILL is 128+9|-- sh -c 'kill -KILL \$\$'
+124|a timeout is 124|--timeout 1 -- sleep 30
+127|a command that is not found is 127|-- ringfence-no-such-command-xyz
+EOF
+
+# ---- refusals ----------------------------------------------------------------------
+out="$(rf_as "$OTHER" -- true 2>&1)"
+expect_eq "$?" 125 "a non-member cannot use the elevated backend"
+expect_contains "$out" "not in the group" "the non-member is told why"
+out="$(cd "$THEIRS" && as_user "$ME" "$BIN/ringfence" run --backend elevated --policy "$W/policy.json" --workspace "$THEIRS" -- true 2>&1)"
+expect_eq "$?" 125 "a workspace owned by someone else is refused"
+expect_contains "$out" "not by you" "the refusal says whose it is"
+out="$(cd "$NOGRANT" && as_user "$ME" "$BIN/ringfence" run --backend elevated --workspace "$NOGRANT" -- true 2>&1)"
+expect_eq "$?" 125 "a workspace that is not granted is refused"
+expect_contains "$out" "not granted" "the refusal says it is not granted"
+
+# ---- the tree dies -------------------------------------------------------------------
+marker_pids() { # the pids whose command line holds the marker
+    for f in /proc/[0-9]*/cmdline; do
+        { tr '\0' ' ' <"$f"; } 2>/dev/null | grep -q -- "$1" && { p="${f#/proc/}"; echo "${p%/cmdline}"; }
+    done
+}
+m1="99${$}1"
+rf --timeout 1 -- sh -c "sleep $m1 & sleep $m1; wait" >/dev/null 2>&1
+expect_eq "$?" 124 "timeout with a background grandchild is 124"
+sleep 0.3
+expect_eq "$(marker_pids "sleep $m1")" "" "no process of the timed-out run is left"
+
+with_comm() { # comm pids...: those of the pids whose command name is comm
+    local c="$1"
+    shift
+    for p in "$@"; do [ "$(cat "/proc/$p/comm" 2>/dev/null)" = "$c" ] && echo "$p"; done
+}
+m2="99${$}2"
+rf -- sh -c "sleep $m2 & sleep $m2; wait" >/dev/null 2>&1 &
+cli=$!
+for _ in $(seq 50); do [ -n "$(with_comm sleep $(marker_pids "sleep $m2"))" ] && break; sleep 0.1; done
+all="$(marker_pids "sleep $m2")"
+grandchildren="$(with_comm sleep $all)"
+cli_pid="$(with_comm ringfence $all)"
+expect_eq "$([ -n "$grandchildren" ] && [ -n "$cli_pid" ] && echo started || echo missing)" "started" \
+    "the long run started (cli $cli_pid, sleeps $grandchildren)"
+[ -n "$cli_pid" ] && kill -KILL $cli_pid
+wait "$cli" 2>/dev/null
+gone=no
+for _ in $(seq 50); do
+    left=""
+    for p in $grandchildren; do [ -e "/proc/$p" ] && left="$left $p"; done
+    [ -z "$left" ] && { gone=yes; break; }
+    sleep 0.1
+done
+expect_eq "$gone" "yes" "killing the CLI ends the whole tree (pids $grandchildren)"
+
+# ---- 20 concurrent runs ----------------------------------------------------------------
+pids=()
+for i in $(seq 20); do
+    rf -- sh -c "echo $i:\$(id -u) > $WS/c$i.txt" >/dev/null 2>&1 &
+    pids+=($!)
+done
+fails=0
+for p in "${pids[@]}"; do wait "$p" || fails=$((fails + 1)); done
+expect_eq "$fails" 0 "20 concurrent runs all exit 0"
+right=0
+for i in $(seq 20); do [ "$(cat "$WS/c$i.txt" 2>/dev/null)" = "$i:$(uid "$OFF")" ] && right=$((right + 1)); done
+expect_eq "$right" 20 "20 concurrent runs all wrote their own result"
+
+echo "elevated_run_test: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
