@@ -182,6 +182,50 @@ out="$(cd "$NOGRANT" && as_user "$ME" "$BIN/ringfence" run --backend elevated --
 expect_eq "$?" 125 "a workspace that is not granted is refused"
 expect_contains "$out" "not granted" "the refusal says it is not granted"
 
+# ---- the runner on its own (its checks do not rely on the CLI's) -----------------
+frame() { # json: the 4-byte length (little-endian) and the bytes
+    local n=${#1}
+    printf "$(printf '\\%03o\\%03o\\%03o\\%03o' $((n & 255)) $(((n >> 8) & 255)) $(((n >> 16) & 255)) \
+        $(((n >> 24) & 255)))%s" "$1"
+}
+request() { # parent workspace [extra key-values]
+    printf '{"format":1,"parent_pid":%s,"argv":["true"],"env":[],"cwd":"/","network":false,' "$1"
+    printf '"tmp_private":true,"tty":false,"workspace":"%s","writable_roots":[],"protected":[],' "$2"
+    printf '"deny_read":[]%s}' "${3:-}"
+}
+direct() { # user runner json: sets $direct_status and $direct_report (the message)
+    local rep="$W/report.bin"
+    as_user "$1" "$2" 3< <(frame "$3") 4> >(cat >"$rep") >/dev/null 2>&1
+    direct_status=$?
+    sleep 0.2
+    direct_report="$(tail -c +9 "$rep" 2>/dev/null | tr -d '\0')"
+}
+direct "$ME" "$RUNNER" "$(request $$ "$WS" ',"extra":1')"
+expect_eq "$direct_status" 125 "runner: a request with an unknown key fails"
+expect_contains "$direct_report" '"extra": unknown key' "runner: the report names the unknown key"
+direct "$ME" "$RUNNER" "$(request 1 "$WS")"
+expect_contains "$direct_report" "the CLI (pid 1) is gone" "runner: a request naming another parent is refused"
+direct "$ME" "$RUNNER" '{"format":1'
+expect_contains "$direct_report" "not a JSON object" "runner: a truncated request is refused"
+direct "$ME" "$RUNNER" "$(request $$ "$THEIRS")"
+expect_contains "$direct_report" "not by you" "runner: someone else's granted workspace is refused"
+# A copy any user may execute (4755): the runner's own group check, not the mode, refuses.
+BIN2="$W/bin2"
+mkdir -p "$BIN2" && chmod 0755 "$BIN2"
+install -o root -g root -m 4755 "$RUNNER_SRC" "$BIN2/ringfence-runner"
+write_record "$BIN2/setup.json" "$BIN2/ringfence-runner"
+direct "$OTHER" "$BIN2/ringfence-runner" "$(request $$ "$THEIRS")"
+expect_eq "$direct_status" 125 "runner: a non-member is refused even when it can execute the runner"
+expect_contains "$direct_report" "not a member of the group $GRP" "runner: the non-member is told why"
+# A record the caller could have written is never trusted.
+BIN3="$W/bin3"
+mkdir -p "$BIN3" && chmod 0755 "$BIN3"
+install -o root -g root -m 4755 "$RUNNER_SRC" "$BIN3/ringfence-runner"
+write_record "$BIN3/setup.json" "$BIN3/ringfence-runner"
+chown "$ME" "$BIN3/setup.json"
+direct "$ME" "$BIN3/ringfence-runner" "$(request $$ "$WS")"
+expect_contains "$direct_report" "not owned by root" "runner: a setup record owned by the caller is refused"
+
 # ---- the tree dies -------------------------------------------------------------------
 marker_pids() { # the pids whose command line holds the marker
     for f in /proc/[0-9]*/cmdline; do
@@ -218,6 +262,43 @@ for _ in $(seq 50); do
     sleep 0.1
 done
 expect_eq "$gone" "yes" "killing the CLI ends the whole tree (pids $grandchildren)"
+
+# ---- network, inside a network namespace of the test's own ------------------------
+# The table the setup writes, reduced to its rule: every packet of the offline
+# user's uid rejected.  Only in this namespace; the host's tables are untouched.
+cat >"$W/rules.nft" <<EOF
+table inet $tag {
+    chain output {
+        type filter hook output priority 0; policy accept;
+        meta skuid $(uid "$OFF") reject
+    }
+}
+EOF
+PORT=47011
+export -f as_user rf rf_as uid gid
+export W WS BIN HOMEDIR ME OFF ON PORT
+net_out="$(unshare --net bash -c '
+    ip link set lo up || { echo "lo-down"; exit 0; }
+    nft -f "$W/rules.nft" || { echo "nft-failed"; exit 0; }
+    perl -MIO::Socket::INET -e "alarm 30; my \$s = IO::Socket::INET->new(LocalAddr => q(127.0.0.1),
+        LocalPort => \$ARGV[0], Listen => 16, ReuseAddr => 1) or die; while (my \$c = \$s->accept) {
+        print \$c qq(hello\n); close \$c }" "$PORT" &
+    listener=$!
+    sleep 0.3
+    probe="exec 3<>/dev/tcp/127.0.0.1/$PORT && head -1 <&3"
+    echo "offline=$(rf -- bash -c "$probe" 2>/dev/null)"
+    echo "online=$(rf --network on -- bash -c "$probe" 2>/dev/null)"
+    echo "raw_offline=$(setpriv --reuid="$(uid "$OFF")" --regid="$(gid "$OFF")" --clear-groups bash -c "$probe" 2>/dev/null)"
+    echo "raw_online=$(setpriv --reuid="$(uid "$ON")" --regid="$(gid "$ON")" --clear-groups bash -c "$probe" 2>/dev/null)"
+    kill "$listener"
+' 2>&1)"
+echo "network outcomes: $(echo $net_out)"
+expect_contains "$net_out" "online=hello" "network on: the online user reaches a loopback listener"
+expect_contains "$net_out" "offline=
+" "network off: the offline run cannot connect to the loopback listener"
+expect_contains "$net_out" "raw_offline=
+" "the firewall rule alone rejects the offline user's connection"
+expect_contains "$net_out" "raw_online=hello" "the firewall rule lets the online user through"
 
 # ---- 20 concurrent runs ----------------------------------------------------------------
 pids=()
