@@ -207,6 +207,13 @@ static int el_prepare(const rf_policy *policy, void **state, rf_error *err) {
     const char *path = rf_elevated_setup_record_path();
     int rc = path ? rf_setup_record_load(path, true, &st->rec, err)
                   : rf_fail(err, RF_EBACKEND, "no setup record path in this test build");
+    /* The runner refuses it too; saying so here comes before the placeholders
+     * (which could not be created in someone else's folder anyway). */
+    struct stat ws;
+    if (rc == 0 && stat(policy->workspace, &ws) == 0 && ws.st_uid != getuid())
+        rc = rf_fail(err, RF_EBACKEND, "the workspace %s is owned by uid %u, not by you (uid %u): the elevated "
+                     "backend runs commands only in your own folders", policy->workspace, (unsigned)ws.st_uid,
+                     (unsigned)getuid());
     if (rc == 0 && (rc = rf_policy_protected_paths(policy, &st->protected_paths)) < 0)
         rc = rf_fail_errno(err, -rc, "listing the protected paths");
     if (rc == 0)
