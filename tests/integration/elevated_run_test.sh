@@ -327,6 +327,11 @@ start=$(date +%s%N)
 for _ in $(seq 10); do rf -- true >/dev/null 2>&1; done
 end=$(date +%s%N)
 echo "elevated: $(((end - start) / 10000000)) ms per run of true (CLI + runner + namespaces), mean of 10"
+start=$(date +%s%N)
+for _ in $(seq 10); do (cd "$WS" && as_user "$ME" "$BIN/ringfence" run --backend unelevated --workspace "$WS" \
+    --policy "$W/policy.json" -- true >/dev/null 2>&1); done
+end=$(date +%s%N)
+echo "unelevated, same harness: $(((end - start) / 10000000)) ms per run of true, mean of 10"
 
 echo "elevated_run_test: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
