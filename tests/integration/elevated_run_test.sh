@@ -83,6 +83,15 @@ mounts_before="$(wc -l </proc/self/mountinfo)"
 rf -- true >/dev/null 2>&1
 expect_eq "$(wc -l </proc/self/mountinfo)" "$mounts_before" "the run's mounts never reach the host"
 
+# ---- git in the caller's repository, as the sandbox user ----------------------------
+REPO="$W/repo"
+mkdir -p "$REPO" && chown "$ME:$ME" "$REPO"
+as_user "$ME" git -C "$REPO" init -q && as_user "$ME" sh -c "echo a > $REPO/a.txt"
+grant "$REPO"
+out="$(cd "$REPO" && as_user "$ME" "$BIN/ringfence" run --backend elevated --workspace "$REPO" -- git status --porcelain 2>&1)"
+expect_eq "$?" 0 "git status works in the caller's repository (owned by another uid than the command's)"
+expect_contains "$out" "a.txt" "git status lists the untracked file"
+
 # ---- the terminal -------------------------------------------------------------------
 rf_cmd="cd $WS && $BIN/ringfence run --backend elevated --workspace $WS --policy $W/policy.json"
 out="$(as_user "$ME" script -qec "$rf_cmd -- sh -c 'test -t 0 && test -t 1 && echo TTY_OK'" /dev/null </dev/null 2>&1)"

@@ -58,9 +58,18 @@ int rf_runner_open_granted_root(const char *path, uid_t caller, gid_t caller_gid
  * GLIBC_TUNABLES, ...), which never reach the command. */
 bool rf_runner_env_dropped(const char *entry);
 
-/* A NULL-terminated copy of `env` without the dropped entries (pointers
- * into `env`; free only the array).  NULL on ENOMEM. */
-char **rf_runner_env_build(char *const *env, size_t n);
+typedef struct rf_runner_env {
+    char **envp;  /* NULL-terminated; entries point into the request or `owned` */
+    char **owned; /* the strings added here */
+    size_t n_owned;
+} rf_runner_env;
+
+/* The request's `env` without the dropped entries, plus safe.directory for
+ * each of `safe_dirs` (the checked writable roots) through GIT_CONFIG_*
+ * after the request's own.  0 or -ENOMEM. */
+int rf_runner_env_build(char *const *env, size_t n, const char *const *safe_dirs, size_t n_safe,
+                        rf_runner_env *out);
+void rf_runner_env_free(rf_runner_env *env);
 
 /* ---- runner_identity.c (in the child: heap-free) ----------------------------- */
 

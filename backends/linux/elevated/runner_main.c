@@ -128,11 +128,19 @@ int main(void) {
         if (rf_runner_open_granted_root(path, caller, caller_gid, rec.offline.id, rec.online.id, &fds[i], &err) < 0)
             fail(&err);
     }
-    char **envp = rf_runner_env_build(req.env, req.n_env);
-    if (!envp) {
+    const char **roots = calloc(n_roots, sizeof *roots);
+    rf_runner_env env;
+    if (!roots) {
         rf_fail_errno(&err, ENOMEM, "building the command's environment");
         fail(&err);
     }
+    for (size_t i = 0; i < n_roots; i++)
+        roots[i] = i == 0 ? req.workspace : req.writable_roots[i - 1];
+    if (rf_runner_env_build(req.env, req.n_env, roots, n_roots, &env) < 0) {
+        rf_fail_errno(&err, ENOMEM, "building the command's environment");
+        fail(&err);
+    }
+    free(roots);
     /* 8. The run.  The fsuid switches of step 7 changed our credentials,
      *    and that clears the parent-death signal: arm it again, and check
      *    the CLI did not die in between. */
@@ -146,7 +154,7 @@ int main(void) {
     }
     rf_runner_job job = {
         .req = &req,
-        .envp = envp,
+        .envp = env.envp,
         .uid = user->id,
         .gid = gid,
         .root_fds = fds,
@@ -154,7 +162,7 @@ int main(void) {
     };
     if (rf_runner_run(&job, RF_RUNNER_REPORT_FD, &err) < 0)
         fail(&err);
-    free(envp);
+    rf_runner_env_free(&env);
     for (size_t i = 0; i < n_roots; i++)
         close(fds[i]);
     free(fds);
