@@ -153,6 +153,22 @@ direct "$ME" "$RUNNER" '{"format":1'
 expect_contains "$direct_report" "not a JSON object" "runner: a truncated request is refused"
 direct "$ME" "$RUNNER" "$(request $$ "$THEIRS")"
 expect_contains "$direct_report" "not by you" "runner: someone else's granted workspace is refused"
+# The grant check itself, case by case: what the directory carries, what the runner says.
+ln -s "$WS" "$W/ws-link" && chown -h "$ME:$ME" "$W/ws-link"
+HALF="$W/half" RX="$W/rx"
+mkdir -p "$HALF" "$RX" && chown "$ME:$ME" "$HALF" "$RX"
+setfacl -m "u:$OFF:rwx" "$HALF"
+setfacl -m "u:$OFF:r-x,u:$ON:r-x" "$RX"
+while IFS='|' read -r dir want reason; do
+    [ -z "$dir" ] && continue
+    direct "$ME" "$RUNNER" "$(request $$ "$dir")"
+    expect_contains "$direct_report" "$want" "runner: $reason"
+done <<EOF2
+$W/ws-link|ws-link: Not a directory|a workspace given as a symlink is refused (O_NOFOLLOW)
+$HALF|not granted|a workspace granted to the offline user only is refused
+$RX|not granted|a workspace granted read-only is refused
+$W/missing|No such file or directory|a missing workspace is refused
+EOF2
 # A copy any user may execute (4755): the runner's own group check, not the mode, refuses.
 BIN2="$W/bin2"
 mkdir -p "$BIN2" && chmod 0755 "$BIN2"
