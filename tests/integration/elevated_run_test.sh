@@ -101,6 +101,17 @@ code=$?
 expect_contains "$out" "hello-42" "an interactive shell reads the terminal (it is the foreground group)"
 expect_eq "$code" 3 "the interactive shell's exit status passes through"
 
+# ---- another member's home, readable by the shared sandbox users through its grants --
+OTHER_HOME="/home/$OTHER"
+mkdir -p "$OTHER_HOME" && echo "their code 5150" >"$OTHER_HOME/main.c"
+chown -R "$OTHER:$OTHER" "$OTHER_HOME" && chmod 0700 "$OTHER_HOME"
+setfacl -m "u:$OFF:r-x,u:$ON:r-x" "$OTHER_HOME" && setfacl -m "u:$OFF:r--,u:$ON:r--" "$OTHER_HOME/main.c"
+raw="$(setpriv --reuid="$(uid "$OFF")" --regid="$(gid "$OFF")" --clear-groups cat "$OTHER_HOME/main.c" 2>&1)"
+expect_contains "$raw" "5150" "(the grant entries let the sandbox user read it outside a run)"
+out="$(rf -- cat "$OTHER_HOME/main.c" 2>&1)"
+expect_lacks "$out" "5150" "a run cannot read another user's home through the shared sandbox users"
+rm -rf "$OTHER_HOME"
+
 # ---- exit codes --------------------------------------------------------------------
 while IFS='|' read -r want reason cmd; do
     [ -z "$want" ] && continue

@@ -35,6 +35,7 @@ cleanup() {
     done
     getent group "$GRP" >/dev/null && groupdel "$GRP" >/dev/null 2>&1
     [ -n "$W" ] && rm -rf "$W"
+    [ -n "${OTHER_HOME:-}" ] && rm -rf "$OTHER_HOME"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP

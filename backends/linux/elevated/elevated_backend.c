@@ -149,7 +149,8 @@ static void el_probe(rf_backend_status *out) {
            "network is off)");
     append(out->layers, sizeof out->layers,
            "mount namespace: read-only tree outside the writable places, read-only binds, empty mounts over "
-           "deny_read, private /tmp, fresh /proc");
+           "deny_read and over other users' folders in /home (the sandbox users are shared), private /tmp, "
+           "fresh /proc");
     set_level(out, RF_G_WRITES, RF_ENFORCED,
               "a separate user: the ACLs grant it only the workspace and writable roots; Landlock and a "
               "read-only mount tree as a second line");

@@ -84,7 +84,8 @@ int rf_runner_become(uid_t uid, gid_t gid);
 typedef struct rf_runner_job {
     const rf_runner_request *req;
     char **envp;
-    uid_t uid; /* the sandbox user */
+    uid_t caller; /* the real uid that asked */
+    uid_t uid;    /* the sandbox user */
     gid_t gid;
     const int *root_fds; /* workspace first, then the writable roots */
     size_t n_roots;

@@ -155,6 +155,7 @@ int main(void) {
     rf_runner_job job = {
         .req = &req,
         .envp = env.envp,
+        .caller = caller,
         .uid = user->id,
         .gid = gid,
         .root_fds = fds,

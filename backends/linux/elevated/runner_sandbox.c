@@ -15,6 +15,7 @@
  * namespace, and the kernel kills everything in it when the init exits; the
  * init dies with the runner (PR_SET_PDEATHSIG) and the runner with the CLI.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -77,6 +78,7 @@ typedef struct run_plan {
     rf_seccomp_program seccomp;
     const char **roots;
     rf_list protected_paths;
+    rf_list other_homes;
     rf_mount_target *prot, *deny;
     rf_mount_plan mounts;
     rf_launch launch;
@@ -89,6 +91,7 @@ static void plan_free(run_plan *p) {
     rf_seccomp_program_free(&p->seccomp);
     rf_list_free(&p->policy.writable_roots);
     rf_list_free(&p->protected_paths);
+    rf_list_free(&p->other_homes);
     rf_mount_plan_free(&p->mounts);
     free(p->roots);
     free(p->prot);
@@ -138,6 +141,41 @@ static int plan_seccomp(run_plan *p, rf_error *err) {
     return rf_seccomp_compile(rules, (size_t)n, &p->seccomp, err);
 }
 
+/*
+ * The sandbox users are shared by every member of the group, and each
+ * member's grants let them traverse that member's home and read its tool
+ * folders and workspaces.  So that one member's command cannot read another
+ * member's home through those grants (cross-user read), every folder in
+ * /home that another uid owns is covered by an empty mount in the run's
+ * view.  Workspaces granted outside /home stay readable by the shared users:
+ * the backend declares that gap.
+ */
+static int list_other_homes(run_plan *p, rf_error *err) {
+    DIR *d = opendir("/home");
+    if (!d)
+        return 0; /* no /home: nothing to cover */
+    int rc = 0;
+    struct dirent *e;
+    while (rc == 0 && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char path[300];
+        snprintf(path, sizeof path, "/home/%s", e->d_name);
+        struct stat st;
+        if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode) ||
+            st.st_uid == p->job->caller)
+            continue;
+        /* Never one that holds a writable root of this run (it would hide it). */
+        bool holds_root = false;
+        for (size_t i = 0; i < 1 + p->job->req->n_writable_roots; i++)
+            holds_root |= rf_path_within(i == 0 ? p->job->req->workspace : p->job->req->writable_roots[i - 1], path);
+        if (!holds_root && rf_list_add(&p->other_homes, path, RF_SRC_DEFAULT) < 0)
+            rc = rf_fail_errno(err, ENOMEM, "listing the other users' homes");
+    }
+    closedir(d);
+    return rc;
+}
+
 /* The admin-free mount plan, reused as a second line: read-only tree outside
  * the writable places, protected paths bound read-only, deny-read paths
  * covered, private /tmp, fresh /proc.  An absent protected path gets no
@@ -148,7 +186,10 @@ static int plan_mounts(run_plan *p, rf_error *err) {
     size_t n_roots = 1 + req->n_writable_roots;
     p->roots = calloc(n_roots + 1, sizeof *p->roots);
     p->prot = calloc(n_roots * req->n_protected + 1, sizeof *p->prot);
-    p->deny = calloc(req->n_deny_read + 1, sizeof *p->deny);
+    int rc = list_other_homes(p, err);
+    if (rc < 0)
+        return rc;
+    p->deny = calloc(req->n_deny_read + p->other_homes.len + 1, sizeof *p->deny);
     if (!p->roots || !p->prot || !p->deny)
         return rf_fail_errno(err, ENOMEM, "planning the mounts");
     p->roots[0] = req->workspace;
@@ -171,6 +212,9 @@ static int plan_mounts(run_plan *p, rf_error *err) {
     }
     for (size_t i = 0; i < req->n_deny_read; i++)
         p->deny[i] = (rf_mount_target){req->deny_read[i], rf_path_kind_of(req->deny_read[i])};
+    size_t n_deny = req->n_deny_read;
+    for (size_t i = 0; i < p->other_homes.len; i++)
+        p->deny[n_deny++] = (rf_mount_target){p->other_homes.items[i].value, RF_KIND_DIR};
     struct stat st;
     rf_mount_input in = {
         .tmp_private = req->tmp_private,
@@ -180,7 +224,7 @@ static int plan_mounts(run_plan *p, rf_error *err) {
         .protected_paths = p->prot,
         .n_protected = n_prot,
         .deny = p->deny,
-        .n_deny = req->n_deny_read,
+        .n_deny = n_deny,
     };
     return rf_mount_plan_build(&in, &p->mounts, err);
 }
