@@ -61,6 +61,16 @@ expect_eq "$out" "$(uid "$ON")" "network on: the command runs as the online sand
 out="$(rf -- sh -c 'id -G' 2>&1)"
 expect_eq "$out" "$(gid "$OFF")" "no supplementary group: only the sandbox user's own group"
 
+out="$(rf -- sh -c 'ls /proc/self/fd | tr "\n" " "' 2>&1)"
+expect_eq "$out" "0 1 2 3 " "the command inherits stdio only (3 is ls's own directory)"
+status="$(rf -- cat /proc/self/status 2>&1)"
+for line in "CapEff:	0000000000000000" "CapPrm:	0000000000000000" "CapBnd:	0000000000000000" \
+    "CapAmb:	0000000000000000" "NoNewPrivs:	1" "Seccomp:	2"; do
+    expect_contains "$status" "$line" "the command's status shows '$line'"
+done
+expect_contains "$status" "Uid:	$(uid "$OFF")	$(uid "$OFF")	$(uid "$OFF")	$(uid "$OFF")" \
+    "real, effective, saved and filesystem uid are all the sandbox user's"
+
 rf -- sh -c "echo inside > $WS/made.txt" >/dev/null 2>&1
 expect_eq "$?" 0 "a write inside the workspace succeeds"
 expect_eq "$(cat "$WS/made.txt" 2>/dev/null)" "inside" "the file written inside is there"
