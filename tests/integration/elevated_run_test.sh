@@ -61,8 +61,8 @@ expect_eq "$out" "$(uid "$ON")" "network on: the command runs as the online sand
 out="$(cd "$WS" && as_user "$ME" "$BIN/ringfence" run --workspace "$WS" --policy "$W/policy.json" -- id -u 2>&1)"
 expect_eq "$out" "$(uid "$OFF")" "--backend auto prefers elevated once it is set up"
 mkdir -p "$W/other-state" && chown "$OTHER" "$W/other-state"
-out="$(cd "$WS" && as_user "$OTHER" env XDG_STATE_HOME="$W/other-state" "$BIN/ringfence" run --workspace "$WS" \
-    --policy "$W/policy.json" -- id -u 2>&1)"
+out="$(cd "$THEIRS" && as_user "$OTHER" env XDG_STATE_HOME="$W/other-state" "$BIN/ringfence" run \
+    --workspace "$THEIRS" -- id -u 2>&1)"
 expect_eq "$out" "$(uid "$OTHER")" "--backend auto falls back to unelevated for a non-member"
 out="$(rf -- sh -c 'id -G' 2>&1)"
 expect_eq "$out" "$(gid "$OFF")" "no supplementary group: only the sandbox user's own group"
