@@ -287,6 +287,16 @@ expect_contains "$net_out" "raw_offline=
 " "the firewall rule alone rejects the offline user's connection"
 expect_contains "$net_out" "raw_online=hello" "the firewall rule lets the online user through"
 
+# ---- a signal to the CLI reaches the command ------------------------------------------
+m3="99${$}3"
+rf -- sleep "$m3" >/dev/null 2>&1 &
+bg=$!
+for _ in $(seq 50); do [ -n "$(with_comm sleep $(marker_pids "sleep $m3"))" ] && break; sleep 0.1; done
+cli_pid="$(with_comm ringfence $(marker_pids "sleep $m3"))"
+[ -n "$cli_pid" ] && kill -TERM $cli_pid
+wait "$bg"
+expect_eq "$?" 143 "SIGTERM to the CLI is forwarded (runner, init, command): 128+15"
+
 # ---- 20 concurrent runs ----------------------------------------------------------------
 pids=()
 for i in $(seq 20); do
