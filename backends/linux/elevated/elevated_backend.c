@@ -164,6 +164,10 @@ static void el_probe(rf_backend_status *out) {
     set_level(out, RF_G_NETWORK, RF_ENFORCED, why);
     set_level(out, RF_G_PROCESS_TREE, RF_ENFORCED,
               "PID namespace: its init dies with the runner, the runner with ringfence (PDEATHSIG)");
+    /* The sandbox users are shared by the group: say what that leaves open. */
+    append(out->gaps, sizeof out->gaps,
+           "deny_read.other_members: folders another member granted outside /home (workspaces, tool folders) "
+           "are readable by the shared sandbox users; per-member sandbox users would cover it");
 }
 
 /* ---- prepare ------------------------------------------------------------------ */
