@@ -95,6 +95,16 @@ out="$(rf -- cat "$SECRET/key" 2>&1)"
 expect_lacks "$out" "4711" "the deny_read secret is unreadable (world-readable on disk)"
 out="$(rf -- sh -c 'echo $HOME:$LD_PRELOAD:${GCONV_PATH-unset}' 2>&1)"
 expect_eq "$out" "$HOMEDIR::unset" "HOME stays the real user's; loader variables are dropped"
+rf -- sh -c "echo private > /tmp/rf-elevated-$$.txt" >/dev/null 2>&1
+expect_eq "$([ -e "/tmp/rf-elevated-$$.txt" ] && echo host || echo private)" "private" "tmp private: /tmp is the run's own"
+cat >"$W/policy-shared-tmp.json" <<EOF
+{"version": 1, "protected": [".git"], "tmp": "shared"}
+EOF
+chmod 0644 "$W/policy-shared-tmp.json"
+(cd "$WS" && as_user "$ME" "$BIN/ringfence" run --backend elevated --workspace "$WS" --policy "$W/policy-shared-tmp.json" \
+    -- sh -c "echo shared > /tmp/rf-elevated-$$.txt") >/dev/null 2>&1
+expect_eq "$(cat "/tmp/rf-elevated-$$.txt" 2>/dev/null)" "shared" "tmp shared: the host's /tmp is written"
+rm -f "/tmp/rf-elevated-$$.txt"
 mounts_before="$(wc -l </proc/self/mountinfo)"
 rf -- true >/dev/null 2>&1
 expect_eq "$(wc -l </proc/self/mountinfo)" "$mounts_before" "the run's mounts never reach the host"
