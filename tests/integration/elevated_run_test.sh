@@ -178,7 +178,7 @@ direct() { # user runner json: sets $direct_status and $direct_report (the messa
     local rep="$W/report.bin"
     as_user "$1" "$2" 3< <(frame "$3") 4> >(cat >"$rep") >/dev/null 2>&1
     direct_status=$?
-    sleep 0.2
+    wait $! # the report's reader (bash >= 5.1 sets $! to the last process substitution)
     direct_report="$(tail -c +9 "$rep" 2>/dev/null | tr -d '\0')"
 }
 direct "$ME" "$RUNNER" "$(request $$ "$WS" ',"extra":1')"
