@@ -50,6 +50,8 @@ status_out="$(as_user "$ME" "$BIN/ringfence" status 2>&1)"
 expect_contains "$status_out" "elevated     yes        enforced      enforced      enforced      enforced      enforced" \
     "status: elevated available with every guarantee enforced"
 expect_contains "$status_out" "nftables: table inet $tag" "status: network why names the nftables table"
+echo "--- ringfence status (elevated), as a member:"
+echo "$status_out" | sed -n '/^elevated:/,/^$/p'
 status_other="$(as_user "$OTHER" "$BIN/ringfence" status 2>&1)"
 expect_contains "$status_other" "you are not in the group $GRP" "status: a non-member sees why it is unavailable"
 
