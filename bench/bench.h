@@ -20,6 +20,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "bench/stats.h"
+
 #define BENCH_MAX_LAUNCHERS 32
 #define BENCH_MAX_ARGS 48
 
@@ -52,15 +54,8 @@ typedef struct bench_sample {
     int exit_code;    /* exit status, 128+N for signal N, -1 when the launcher failed */
 } bench_sample;
 
-typedef struct bench_summary {
-    size_t n;
-    double min, median, p90, p99, mean, max;
-} bench_summary;
-
-/* stats.c: sorts a copy; n == 0 gives all zeros. */
-bench_summary bench_summarize(const double *values, size_t n);
-long bench_median_long(const long *values, size_t n); /* ignores values < 0; -1 if none */
-cJSON *bench_summary_json(const bench_summary *s);
+/* bench_summary, bench_summarize, the spawn table's rows: stats.h */
+cJSON *bench_summary_json(const bench_summary *s); /* stats_json.c */
 
 /* ---- launchers ------------------------------------------------------------- */
 

@@ -56,23 +56,20 @@ static void md_spawn(FILE *f, const cJSON *spawn) {
             cJSON_IsArray(load_b) ? cJSON_GetArrayItem(load_b, 0)->valuedouble : -1,
             cJSON_IsArray(load_a) ? cJSON_GetArrayItem(load_a, 0)->valuedouble : -1,
             num(spawn, "seconds"));
-    fprintf(f, "| launcher | median ms | p90 ms | p99 ms | over bare ms | × bare | peak RSS | "
-               "write outside | write .git |\n");
-    fprintf(f, "|---|---:|---:|---:|---:|---:|---:|---|---|\n");
+    bench_md_spawn_header(f);
     const cJSON *e;
     cJSON_ArrayForEach(e, obj(spawn, "launchers")) {
         if (!cJSON_IsTrue(obj(e, "measured"))) {
-            fprintf(f, "| %s | skipped: %s ||||||||\n", str(e, "name"), str(e, "skipped"));
+            bench_md_spawn_skipped(f, str(e, "name"), str(e, "skipped"));
             continue;
         }
         const cJSON *lat = obj(e, "latency"), *c = obj(e, "confinement");
         char rss[32];
         fmt_rss(rss, sizeof rss, num(e, "peak_rss_kib"));
-        fprintf(f, "| %s | %.2f | %.2f | %.2f | %+.2f | %.1f | %s | %s | %s |\n", str(e, "name"),
-                num(lat, "median_ms"), num(lat, "p90_ms"), num(lat, "p99_ms"),
-                num(e, "overhead_ms"), num(e, "ratio_to_bare"), rss,
-                cJSON_IsTrue(obj(c, "write_outside_refused")) ? "refused" : "allowed",
-                cJSON_IsTrue(obj(c, "write_git_refused")) ? "refused" : "allowed");
+        bench_summary s = {.median = num(lat, "median_ms"), .p90 = num(lat, "p90_ms"), .p99 = num(lat, "p99_ms")};
+        bench_md_spawn_row(f, str(e, "name"), &s, num(e, "overhead_ms"), num(e, "ratio_to_bare"), rss,
+                           cJSON_IsTrue(obj(c, "write_outside_refused")) ? "refused" : "allowed",
+                           cJSON_IsTrue(obj(c, "write_git_refused")) ? "refused" : "allowed");
     }
     fprintf(f, "\nPeak RSS is wait4's ru_maxrss of the launcher's process tree (the launcher, "
                "its helpers and `/bin/true`), measured through the tiny static `rss_probe` so "

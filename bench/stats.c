@@ -1,9 +1,9 @@
-/* stats.c — order statistics of a set of timings (nearest-rank percentiles). */
-#include <math.h>
+/* stats.c — order statistics of a set of timings (nearest-rank percentiles), and the
+ * spawn table's Markdown rows. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "bench/bench.h"
+#include "bench/stats.h"
 
 static int cmp_double(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
@@ -17,7 +17,10 @@ static int cmp_long(const void *a, const void *b) {
 
 /* Nearest rank: the smallest value with at least p% of the values at or below it. */
 static double percentile_sorted(const double *v, size_t n, double p) {
-    size_t rank = (size_t)ceil(p / 100.0 * (double)n);
+    double exact = p / 100.0 * (double)n;
+    size_t rank = (size_t)exact;
+    if ((double)rank < exact) /* the ceiling, without libm */
+        rank++;
     if (rank < 1)
         rank = 1;
     if (rank > n)
@@ -67,14 +70,18 @@ long bench_median_long(const long *values, size_t n) {
     return m;
 }
 
-cJSON *bench_summary_json(const bench_summary *s) {
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddNumberToObject(o, "n", (double)s->n);
-    cJSON_AddNumberToObject(o, "median_ms", s->median);
-    cJSON_AddNumberToObject(o, "p90_ms", s->p90);
-    cJSON_AddNumberToObject(o, "p99_ms", s->p99);
-    cJSON_AddNumberToObject(o, "mean_ms", s->mean);
-    cJSON_AddNumberToObject(o, "min_ms", s->min);
-    cJSON_AddNumberToObject(o, "max_ms", s->max);
-    return o;
+void bench_md_spawn_header(FILE *f) {
+    fprintf(f, "| launcher | median ms | p90 ms | p99 ms | over bare ms | × bare | peak RSS | "
+               "write outside | write .git |\n");
+    fprintf(f, "|---|---:|---:|---:|---:|---:|---:|---|---|\n");
+}
+
+void bench_md_spawn_row(FILE *f, const char *name, const bench_summary *s, double over_ms, double ratio,
+                        const char *rss, const char *outside, const char *git) {
+    fprintf(f, "| %s | %.2f | %.2f | %.2f | %+.2f | %.1f | %s | %s | %s |\n", name, s->median, s->p90, s->p99,
+            over_ms, ratio, rss, outside, git);
+}
+
+void bench_md_spawn_skipped(FILE *f, const char *name, const char *why) {
+    fprintf(f, "| %s | skipped: %s ||||||||\n", name, why);
 }

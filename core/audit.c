@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <math.h>
 #include <pwd.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,6 +21,8 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/passwd_name.h"
+#include "core/utc_stamp.h"
 
 #define LOG_RELATIVE "ringfence/audit.jsonl"
 
@@ -127,7 +128,7 @@ static int walk_log_path(const char *path, const rf_policy *policy, rf_error *er
             next++;
         if (!*next)
             break;
-        size_t len = strcspn(next, "/");
+        size_t len = (size_t)(strchrnul(next, '/') - next);
         const char *comp = next;
         next += len;
         if (len == 1 && comp[0] == '.')
@@ -412,24 +413,37 @@ static bool add_string(cJSON *obj, const char *key, const char *value) {
 
 static bool add_time(cJSON *obj) {
     struct timespec ts;
-    struct tm tm;
     char stamp[64];
-    if (clock_gettime(CLOCK_REALTIME, &ts) < 0 || !gmtime_r(&ts.tv_sec, &tm))
+    if (clock_gettime(CLOCK_REALTIME, &ts) < 0)
         return false;
-    size_t n = strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(stamp + n, sizeof stamp - n, ".%03ldZ", ts.tv_nsec / 1000000);
+    rf_utc_stamp(&ts, stamp, sizeof stamp);
     return add_string(obj, "time", stamp);
 }
 
+/* An integer member, printed as such: cJSON 1.7.15 prints every number with
+ * sprintf("%1.15g") and reads it back with sscanf, which makes libc's
+ * floating-point printing and scanning resident in every run. */
+static bool add_integer(cJSON *obj, const char *key, long long value) {
+    char text[24];
+    snprintf(text, sizeof text, "%lld", value);
+    return cJSON_AddRawToObject(obj, key, text) != NULL;
+}
+
 /* The user's name from the passwd database (not $USER, which the caller
- * controls), or null when uid has no entry. */
+ * controls), or null when uid has no entry: /etc/passwd read directly, NSS
+ * for whatever that file does not settle (passwd_name.c says why). */
 static bool add_user(cJSON *obj) {
     char buf[4096];
-    struct passwd pw, *found = NULL;
-    getpwuid_r(getuid(), &pw, buf, sizeof buf, &found);
-    return add_string(obj, "user", found ? found->pw_name : NULL) &&
-           cJSON_AddNumberToObject(obj, "uid", (double)getuid()) &&
-           cJSON_AddNumberToObject(obj, "pid", (double)getpid());
+    const char *name = NULL;
+    if (rf_passwd_file_name("/etc/passwd", (unsigned)getuid(), buf, sizeof buf) == 1) {
+        name = buf;
+    } else {
+        struct passwd pw, *found = NULL;
+        getpwuid_r(getuid(), &pw, buf, sizeof buf, &found);
+        name = found ? found->pw_name : NULL;
+    }
+    return add_string(obj, "user", name) &&
+           add_integer(obj, "uid", (long long)getuid()) && add_integer(obj, "pid", (long long)getpid());
 }
 
 /* The members every record starts with. */
@@ -514,15 +528,30 @@ int rf_audit_run_start(const char *path, const rf_audit_start *rec, rf_error *er
     return write_record(path, obj, ok, "run.start", err);
 }
 
+/* Milliseconds rounded to the microsecond (half away from zero), written as
+ * a JSON number by integer formatting: round() would map libm, and cJSON's
+ * own double printing (sprintf %1.15g, then sscanf to check it) pulls
+ * libc's floating-point printing and scanning into every run's memory. */
+static bool add_milliseconds(cJSON *obj, const char *key, double ms) {
+    double us = ms * 1e3;
+    if (!(us > -9e15 && us < 9e15)) /* NaN, infinite or beyond exact integers: null */
+        return cJSON_AddNullToObject(obj, key) != NULL;
+    long long whole = (long long)(us < 0 ? us - 0.5 : us + 0.5);
+    unsigned long long mag = whole < 0 ? 0ull - (unsigned long long)whole : (unsigned long long)whole;
+    char text[48];
+    snprintf(text, sizeof text, "%s%llu.%03llu", whole < 0 ? "-" : "", mag / 1000, mag % 1000);
+    return cJSON_AddRawToObject(obj, key, text) != NULL;
+}
+
 int rf_audit_run_end(const char *path, const rf_audit_end *rec, rf_error *err) {
     cJSON *obj = new_record("run.end");
     bool ok = obj && add_string(obj, "run_id", rec->run_id) &&
-              cJSON_AddNumberToObject(obj, "exit", rec->exit_code) &&
-              (rec->status >= 0 ? cJSON_AddNumberToObject(obj, "status", rec->status) != NULL
+              add_integer(obj, "exit", rec->exit_code) &&
+              (rec->status >= 0 ? add_integer(obj, "status", rec->status)
                                 : cJSON_AddNullToObject(obj, "status") != NULL) &&
-              cJSON_AddNumberToObject(obj, "signal", rec->signal) &&
+              add_integer(obj, "signal", rec->signal) &&
               /* Microsecond resolution: the clock's noise beyond it only adds digits. */
-              cJSON_AddNumberToObject(obj, "duration_ms", round(rec->duration_ms * 1e3) / 1e3) &&
+              add_milliseconds(obj, "duration_ms", rec->duration_ms) &&
               cJSON_AddBoolToObject(obj, "timed_out", rec->timed_out);
     return write_record(path, obj, ok, "run.end", err);
 }

@@ -25,8 +25,10 @@
 #include "core/policy.h"
 #include "core/ringfence.h"
 
-/* What a backend receives to start one command.  The environment is final
- * (scrubbed, shims applied); the backend adds nothing to it. */
+/* What a backend receives to start one command.  The environment is scrubbed
+ * and carries the shims; a backend may only point variables at places it
+ * made for this run (the unelevated backend without namespaces replaces
+ * TMPDIR/TMP/TEMP/TEMPDIR with its private folder) and never adds others. */
 typedef struct rf_launch {
     char *const *argv;
     char *const *envp;

@@ -136,7 +136,7 @@ int rf_path_resolve(const char *path, const char *field, char **out, rf_error *e
         if (pending[pos] == '\0')
             break;
         const char *name = pending + pos;
-        size_t n = strcspn(name, "/");
+        size_t n = (size_t)(strchrnul(name, '/') - name);
         pos += n;
         if (n == 1 && name[0] == '.')
             continue;
@@ -213,53 +213,5 @@ int rf_path_require_dir(const char *path, const char *given, const char *field, 
     if (!S_ISDIR(st.st_mode))
         return rf_fail_policy(err, field, "%s%s%s is not a directory", rf_quote(&qg, given),
                               same ? "" : " resolved to ", same ? "" : rf_quote(&qp, path));
-    return 0;
-}
-
-int rf_protected_name_normalize(const char *name, const char *field, char **out, rf_error *err) {
-    rf_quoted q;
-    *out = NULL;
-    if (name[0] == '\0')
-        return rf_fail_policy(err, field, "empty name");
-    if (name[0] == '/')
-        return rf_fail_policy(err, field,
-                              "%s is absolute; protected names are relative to each writable root",
-                              rf_quote(&q, name));
-    if (name[0] == '~')
-        return rf_fail_policy(err, field,
-                              "%s is a home path; protected names are relative to each writable "
-                              "root",
-                              rf_quote(&q, name));
-    size_t len = strlen(name);
-    char *norm = malloc(len + 1);
-    if (!norm)
-        return -ENOMEM;
-    size_t nlen = 0;
-    const char *p = name;
-    while (*p) {
-        size_t n = strcspn(p, "/");
-        if (n == 2 && p[0] == '.' && p[1] == '.') {
-            free(norm);
-            /* ".." would climb out of the root and protect (or, by omission,
-             * expose) something else. */
-            return rf_fail_policy(err, field, "%s contains \"..\"", rf_quote(&q, name));
-        }
-        if (n > 0 && !(n == 1 && p[0] == '.')) {
-            if (nlen > 0)
-                norm[nlen++] = '/';
-            memcpy(norm + nlen, p, n);
-            nlen += n;
-        }
-        p += n;
-        while (*p == '/')
-            p++;
-    }
-    norm[nlen] = '\0';
-    if (nlen == 0) {
-        free(norm);
-        return rf_fail_policy(err, field, "%s names the writable root itself, not a path inside it",
-                              rf_quote(&q, name));
-    }
-    *out = norm;
     return 0;
 }

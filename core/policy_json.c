@@ -112,7 +112,9 @@ char *rf_policy_to_json(const rf_policy *policy, bool with_sources) {
     if (!root)
         return NULL;
     bool ok =
-        cJSON_AddNumberToObject(root, "version", 1) &&
+        /* Raw "1": cJSON 1.7.15 would print it through sprintf("%1.15g") and
+         * sscanf, floating-point code every `ringfence run` would then load. */
+        cJSON_AddRawToObject(root, "version", "1") &&
         add_path_or_null(root, "policy_file", policy->policy_file) &&
         add_path_or_null(root, "managed_file", policy->managed_file) &&
         add_value(root, "workspace", policy->workspace, policy->workspace_source, with_sources) &&

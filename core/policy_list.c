@@ -40,11 +40,31 @@ void rf_list_free(rf_list *list) {
     list->len = list->cap = 0;
 }
 
+#ifdef _WIN32
+/* Windows: '\\' or '/' separate, and names compare without regard to ASCII
+ * case (NTFS folds case: "C:\\Work" and "c:\\work" are one folder). */
+#define PATH_SEP "\\"
+static bool is_sep(char c) { return c == '\\' || c == '/'; }
+static bool same_char(char a, char b) {
+    if (a >= 'A' && a <= 'Z')
+        a = (char)(a - 'A' + 'a');
+    if (b >= 'A' && b <= 'Z')
+        b = (char)(b - 'A' + 'a');
+    return a == b || (is_sep(a) && is_sep(b));
+}
+#else
+#define PATH_SEP "/"
+static bool is_sep(char c) { return c == '/'; }
+static bool same_char(char a, char b) { return a == b; }
+#endif
+
 bool rf_path_within(const char *path, const char *dir) {
     size_t n = strlen(dir);
-    if (n == 1 && dir[0] == '/')
-        return path[0] == '/';
-    return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+    for (size_t i = 0; i < n; i++)
+        if (!same_char(path[i], dir[i]))
+            return false;
+    /* A dir ending in a separator ("/", "C:\\") holds everything below it. */
+    return path[n] == '\0' || is_sep(path[n]) || (n > 0 && is_sep(dir[n - 1]));
 }
 
 int rf_policy_protected_paths(const rf_policy *policy, rf_list *out) {
@@ -57,8 +77,8 @@ int rf_policy_protected_paths(const rf_policy *policy, rf_list *out) {
             if (!path)
                 return -ENOMEM;
             strcpy(path, root);
-            if (strcmp(root, "/") != 0)
-                strcat(path, "/");
+            if (root[0] == '\0' || !is_sep(root[strlen(root) - 1]))
+                strcat(path, PATH_SEP);
             strcat(path, name->value);
             int rc = rf_list_add(out, path, name->source);
             free(path);

@@ -7,106 +7,26 @@
  * Cleanup idiom: goto out.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "core/error.h"
 #include "core/path_resolve.h"
 #include "core/policy_internal.h"
 
+#ifdef _WIN32
+/* The same secrets where Windows tools keep them (gcloud under %APPDATA% is
+ * not in the home folder; the Docker socket is a named pipe, not a path). */
+static const char *const default_deny_read[] = {
+    "~/.ssh", "~/.aws", "~/.gnupg", "~/.config/gcloud", "~/.kube", "~/.docker",
+};
+#else
 static const char *const default_deny_read[] = {
     "~/.ssh",  "~/.aws",    "~/.gnupg",         "~/.config/gcloud",
     "~/.kube", "~/.docker", "/run/docker.sock", "/var/run/docker.sock",
 };
-
-/* ---- reading ---------------------------------------------------------------- */
-
-/* Reads a whole policy file.  *missing is set (and 0 returned) instead of an
- * error when the file does not exist and `missing` is not NULL. */
-static int read_policy_file(const char *path, const char *field, char **text, size_t *len,
-                            bool *missing, rf_error *err) {
-    rf_quoted q;
-    *text = NULL;
-    *len = 0;
-    /* O_NONBLOCK: a FIFO planted as the policy must not hang the open. */
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-    if (fd < 0) {
-        if (missing && errno == ENOENT) {
-            *missing = true;
-            return 0;
-        }
-        int e = errno;
-        return rf_fail_policy(err, field, "cannot read %s: %s", rf_quote(&q, path), strerror(e));
-    }
-    int rc = 0;
-    char *buf = NULL;
-    struct stat st;
-    if (fstat(fd, &st) != 0) {
-        int e = errno;
-        rc = rf_fail_policy(err, field, "cannot read %s: fstat: %s", rf_quote(&q, path),
-                            strerror(e));
-        goto out;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        rc = rf_fail_policy(err, field, "cannot read %s: not a regular file", rf_quote(&q, path));
-        goto out;
-    }
-    if (st.st_size > RF_POLICY_MAX_BYTES) {
-        rc = rf_fail_policy(err, field, "cannot read %s: %lld bytes is larger than the limit (%d)",
-                            rf_quote(&q, path), (long long)st.st_size, RF_POLICY_MAX_BYTES);
-        goto out;
-    }
-    /* The file may grow between fstat and read; read at most one byte over. */
-    size_t cap = (size_t)RF_POLICY_MAX_BYTES + 1;
-    size_t want = (size_t)st.st_size + 1 < cap ? (size_t)st.st_size + 1 : cap;
-    buf = malloc(want);
-    if (!buf) {
-        rc = -ENOMEM;
-        goto out;
-    }
-    size_t got = 0;
-    for (;;) {
-        if (got == want) {
-            if (want == cap)
-                break;
-            size_t next = want * 2 < cap ? want * 2 : cap;
-            char *grown = realloc(buf, next);
-            if (!grown) {
-                rc = -ENOMEM;
-                goto out;
-            }
-            buf = grown;
-            want = next;
-        }
-        ssize_t n = read(fd, buf + got, want - got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            int e = errno;
-            rc = rf_fail_policy(err, field, "cannot read %s: %s", rf_quote(&q, path), strerror(e));
-            goto out;
-        }
-        if (n == 0)
-            break;
-        got += (size_t)n;
-    }
-    if (got > RF_POLICY_MAX_BYTES) {
-        rc = rf_fail_policy(err, field, "cannot read %s: larger than the limit (%d bytes)",
-                            rf_quote(&q, path), RF_POLICY_MAX_BYTES);
-        goto out;
-    }
-    *text = buf;
-    *len = got;
-    buf = NULL;
-out:
-    free(buf);
-    close(fd);
-    return rc;
-}
+#endif
 
 /* Appends where a policy error came from: "(in managed policy /etc/...)". */
 static void annotate(rf_error *err, const char *what, const char *path) {
@@ -197,27 +117,15 @@ static void load_state_free(load_state *s) {
     rf_strv_free(&s->default_deny);
 }
 
-static char *dir_of(const char *path) {
-    const char *slash = strrchr(path, '/');
-    if (!slash || slash == path)
-        return strdup("/");
-    return strndup(path, (size_t)(slash - path));
-}
-
 static int find_cwd(const rf_load_options *opts, load_state *s, rf_error *err) {
     rf_quoted q;
     if (opts->cwd) {
-        if (opts->cwd[0] != '/')
+        if (!rf_path_is_absolute(opts->cwd))
             return rf_fail(err, -EINVAL, "load policy: the working folder %s is not absolute",
                            rf_quote(&q, opts->cwd));
         return rf_path_resolve(opts->cwd, "workspace", &s->cwd, err);
     }
-    char *cwd = getcwd(NULL, 0);
-    if (!cwd)
-        return rf_fail_errno(err, errno, "load policy: getcwd");
-    int rc = rf_path_resolve(cwd, "workspace", &s->cwd, err);
-    free(cwd);
-    return rc;
+    return rf_cwd_find(&s->cwd, err);
 }
 
 /* Reads, parses and resolves the managed policy, when there is one. */
@@ -231,7 +139,7 @@ static int load_managed(const rf_load_options *opts, load_state *s, rf_error *er
     char *text = NULL;
     size_t len = 0;
     bool missing = false;
-    rc = read_policy_file(s->managed_file, "managed_file", &text, &len, &missing, err);
+    rc = rf_policy_file_read(s->managed_file, "managed_file", &text, &len, &missing, err);
     if (rc == 0 && missing) {
         free(s->managed_file);
         s->managed_file = NULL;
@@ -241,7 +149,7 @@ static int load_managed(const rf_load_options *opts, load_state *s, rf_error *er
         return rc; /* the message already names the file */
     rc = rf_policy_parse_buffer(text, len, RF_POLICY_MANAGED, &s->managed, err);
     free(text);
-    if (rc == 0 && !(s->managed_dir = dir_of(s->managed_file)))
+    if (rc == 0 && !(s->managed_dir = rf_path_dir_of(s->managed_file)))
         rc = -ENOMEM;
     if (rc == 0)
         rc = resolve_raw(&s->managed, &managed_rules, s->managed_dir, s->home, err);
@@ -254,7 +162,7 @@ static int load_managed(const rf_load_options *opts, load_state *s, rf_error *er
 static int resolve_defaults(load_state *s, rf_error *err) {
     for (size_t i = 0; i < sizeof default_deny_read / sizeof default_deny_read[0]; i++) {
         char *resolved = NULL;
-        int rc = rf_path_expand_resolve(default_deny_read[i], "/", s->home, "deny_read (default)",
+        int rc = rf_path_expand_resolve(default_deny_read[i], s->cwd, s->home, "deny_read (default)",
                                         &resolved, err);
         if (rc == 0)
             rc = rf_strv_push(&s->default_deny, resolved);
@@ -346,8 +254,8 @@ int rf_policy_load(const rf_load_options *opts, rf_policy **out, rf_error *err) 
         rc = rf_path_expand_resolve(opts->policy_file, s.cwd, s.home, "policy_file", &s.policy_file,
                                     err);
         if (rc == 0)
-            rc = read_policy_file(s.policy_file, "policy_file", &text, &len, NULL, err);
-        if (rc == 0 && !(s.policy_dir = dir_of(s.policy_file)))
+            rc = rf_policy_file_read(s.policy_file, "policy_file", &text, &len, NULL, err);
+        if (rc == 0 && !(s.policy_dir = rf_path_dir_of(s.policy_file)))
             rc = -ENOMEM;
         if (rc < 0)
             goto out;

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/path_resolve.h"
 #include "core/policy_internal.h"
 #include "env/env.h"
 
@@ -68,7 +69,7 @@ static void allowance_text(const rf_strv *allowance, char *buf, size_t size) {
 static int check_writable_root(const rf_merge_input *in, const char *root, const char *field,
                                rf_error *err) {
     rf_quoted q, qh;
-    if (strcmp(root, "/") == 0)
+    if (rf_path_is_fs_root(root))
         return rf_fail_policy(err, field,
                               "%s is the root folder: it would make every file writable",
                               rf_quote(&q, root));
@@ -188,9 +189,18 @@ static int merge_deny_read(const rf_merge_input *in, rf_policy *out) {
     return rc;
 }
 
+/* Length of NAME in "NAME=VALUE" (a loop: strchrnul is GNU-only and the
+ * policy code also builds for Windows). */
+static size_t env_name_length(const char *pair) {
+    size_t n = 0;
+    while (pair[n] != '\0' && pair[n] != '=')
+        n++;
+    return n;
+}
+
 /* Sets "NAME=VALUE", replacing an entry of the same NAME when `replace`. */
 static int env_set_put(rf_list *list, const char *pair, rf_source source) {
-    size_t name_len = strcspn(pair, "=");
+    size_t name_len = env_name_length(pair);
     for (size_t i = 0; i < list->len; i++) {
         const char *item = list->items[i].value;
         if (strncmp(item, pair, name_len) == 0 && item[name_len] == '=') {

@@ -17,8 +17,29 @@
 #include "core/error.h"
 #include "env/env.h"
 
+#ifdef _WIN32
+/* Windows: variable names compare without regard to case ("Path" is PATH, and
+ * a "No_Proxy" left behind would bypass the dead proxy); PATH entries are
+ * separated by ';' and a folder is absolute with a drive ("C:\\x") or a share. */
+#define PATH_LIST_SEP ";"
+#define DEFAULT_PATH "C:\\Windows\\system32;C:\\Windows"
+#define names_equal(a, b, n) (_strnicmp((a), (b), (n)) == 0)
+static bool is_absolute_dir(const char *dir) {
+    bool drive = ((dir[0] | 0x20) >= 'a' && (dir[0] | 0x20) <= 'z') && dir[1] == ':' &&
+                 (dir[2] == '\\' || dir[2] == '/');
+    bool share = dir[0] == '\\' && dir[1] == '\\';
+    /* ';' would split the entry; a second ':' names no folder (a stream). */
+    return (drive || share) && !strchr(dir, ';') && !strchr(dir + 2, ':');
+}
+#else
 /* PATH for a command whose parent had none (or an empty one). */
 #define DEFAULT_PATH "/usr/local/bin:/usr/bin:/bin"
+#define PATH_LIST_SEP ":"
+#define names_equal(a, b, n) (strncmp((a), (b), (n)) == 0)
+/* A relative folder on PATH is searched from whatever directory the command
+ * is in, and ':' would split it: either would let the workspace supply "ssh". */
+static bool is_absolute_dir(const char *dir) { return dir[0] == '/' && !strchr(dir, ':'); }
+#endif
 #define DENY_SSH_TOKEN "@DENY_SSH@"
 /* GIT_SSH_COMMAND when no denybin folder was given: git appends the host and
  * the remote command, which the inner sh receives as ignored arguments. */
@@ -38,7 +59,7 @@ static size_t name_length(const char *entry) {
 }
 
 static bool entry_has_name(const char *entry, const char *name, size_t len) {
-    return strncmp(entry, name, len) == 0 && entry[len] == '=';
+    return names_equal(entry, name, len) && entry[len] == '=';
 }
 
 #define NOT_FOUND SIZE_MAX
@@ -113,9 +134,11 @@ static char *join_entry(const char *name, const char *value) {
  * The name is copied whatever its length: a fixed buffer that skipped long
  * names would let a padded secret name slip past the scrub. */
 static int is_scrubbed(const rf_env_spec *spec, const char *entry, size_t len) {
-    char *name = strndup(entry, len);
+    char *name = malloc(len + 1);
     if (!name)
         return -ENOMEM;
+    memcpy(name, entry, len);
+    name[len] = '\0';
     int scrubbed = 0;
     for (size_t i = 0; i < spec->n_scrub && !scrubbed; i++)
         scrubbed = rf_env_glob_match(spec->scrub[i], name);
@@ -165,6 +188,7 @@ static int apply_set(const rf_env_spec *spec, env_vec *vec, rf_error *err) {
     return 0;
 }
 
+#ifndef _WIN32
 /* 'text' with every ' written as '\'' — one word for sh whatever the path holds. */
 static char *shell_quote(const char *text) {
     size_t quotes = 0;
@@ -203,6 +227,8 @@ static char *deny_ssh_command(const char *denybin_dir) {
     free(path);
     return quoted;
 }
+
+#endif
 
 /* The shim's value for this platform, with @DENY_SSH@ replaced (malloc'd). */
 static char *shim_value(const rf_env_shim *shim, const char *denybin_dir) {
@@ -251,12 +277,10 @@ static int apply_shims(const rf_env_spec *spec, env_vec *vec, rf_error *err) {
 /* Step 4. */
 static int prepend_denybin(const rf_env_spec *spec, env_vec *vec, rf_error *err) {
     const char *dir = spec->denybin_dir;
-    /* A relative folder on PATH is searched from whatever directory the command
-     * is in, and ':' would split it: either would let the workspace supply "ssh". */
-    if (dir[0] != '/' || strchr(dir, ':'))
+    if (!is_absolute_dir(dir))
         return rf_fail(err, -EINVAL,
                        "putting the denybin folder '%s' on PATH: it must be an absolute path "
-                       "without ':'",
+                       "without '" PATH_LIST_SEP "'",
                        dir);
     size_t i = vec_find(vec, "PATH", 4);
     const char *old = i != NOT_FOUND ? vec->v[i] + 5 : "";
@@ -270,7 +294,7 @@ static int prepend_denybin(const rf_env_spec *spec, env_vec *vec, rf_error *err)
         return rf_fail_errno(err, ENOMEM, "building PATH");
     strcpy(entry, "PATH=");
     strcat(entry, dir);
-    strcat(entry, ":");
+    strcat(entry, PATH_LIST_SEP);
     strcat(entry, old);
     if (vec_put(vec, entry) < 0)
         return rf_fail_errno(err, ENOMEM, "building PATH");

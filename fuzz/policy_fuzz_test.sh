@@ -21,6 +21,7 @@ sources=(
     core/error.c core/guarantee.c core/policy_list.c
     core/path_resolve.c core/policy_flags.c core/policy_json.c core/policy_load.c
     core/policy_merge.c core/policy_parse.c core/policy_quote.c core/policy_raw.c
+    core/policy_file.c core/protected_name.c
     env/env_glob.c env/env_scrub_defaults.c
 )
 paths=()

@@ -26,6 +26,13 @@
 
 #include "core/ringfence.h"
 
+/* mingw's printf (__USE_MINGW_ANSI_STDIO) is C99: check formats as GNU's. */
+#ifdef _WIN32
+#define RF_PROBE_PRINTF(f, a) __attribute__((format(gnu_printf, f, a)))
+#else
+#define RF_PROBE_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#endif
+
 typedef enum rf_probe_outcome {
     RF_OUT_ALLOWED = 0,
     RF_OUT_ADVISORY_BLOCKED,
@@ -36,10 +43,16 @@ typedef enum rf_probe_outcome {
 const char *rf_probe_outcome_name(rf_probe_outcome o); /* "allowed", ... */
 int rf_probe_outcome_from_name(const char *name);      /* -1 when unknown */
 
-/* The errno of an `error` that means "a tool this probe runs (curl, git,
- * ssh) is not installed": a property of the machine, not a broken probe, so
- * the matrix skips the probe instead of failing the run. */
+/* The error of an `error` that means "a tool this probe runs (curl, git,
+ * ssh) is not installed" or "this machine lacks the feature" (8.3 names off):
+ * a property of the machine, not a broken probe, so the matrix skips the
+ * probe instead of failing the run.  On Windows `err` carries Win32 errors;
+ * 1614 is ERROR_PRODUCT_UNINSTALLED. */
+#ifdef _WIN32
+#define RF_PROBE_ENOTOOL 1614
+#else
 #define RF_PROBE_ENOTOOL ENOPKG
+#endif
 
 /* How a probe relates to the guarantee it tests. */
 typedef enum rf_probe_kind {
@@ -58,14 +71,31 @@ const char *rf_probe_kind_name(rf_probe_kind k);
 
 /* Probe flags. */
 enum {
-    /* Needs privileges a plain user lacks even unconfined (CAP_NET_RAW): when
-     * the baseline runs without them the probe is skipped, not broken. */
+    /* Needs privileges a plain user lacks even unconfined (CAP_NET_RAW; on
+     * Windows an administrator or developer mode): when the baseline runs
+     * without them the probe is skipped, not broken. */
     RF_PROBE_NEEDS_ROOT = 1u << 0,
     /* The matrix decides the final outcome after the run (a daemon that must
      * not outlive it, a file that must not reach the host's /tmp). */
     RF_PROBE_POST_CHECK = 1u << 1,
 };
 
+#ifdef _WIN32
+/* The world file, as rf-probe.exe reads it (world_file_win.c).  Paths are
+ * Windows paths in UTF-8. */
+typedef struct rf_probe_world {
+    char root[1024];
+    char nonce[64];
+    int tcp_port, udp_port, ssh_port;   /* HTTP (logs to outside/http-hits.log), echo, banner */
+    char pipe[256];                     /* \\.\pipe\... standing for docker_engine */
+    int target_pid;
+    unsigned long long target_addr;     /* address of a nonce buffer in the target */
+    size_t target_len;
+    unsigned long long target_handle;   /* a handle the target holds: a file outside, writable */
+    char curl[512], git[512], ssh[512]; /* "" when not installed */
+} rf_probe_world;
+
+#else
 /* A file handle (name_to_handle_at) read from the world file. */
 typedef struct rf_probe_handle {
     int type;
@@ -92,11 +122,13 @@ typedef struct rf_probe_world {
     rf_probe_handle secret_handle, outside_handle; /* name_to_handle_at of two files */
 } rf_probe_world;
 
+#endif
+
 int rf_probe_world_load(const char *path, rf_probe_world *w, char *why, size_t why_len);
 
 typedef struct rf_probe_result {
     rf_probe_outcome outcome;
-    int err; /* the errno that decided, or 0 */
+    int err; /* the errno (Windows: the Win32 error) that decided, or 0 */
     char detail[512];
 } rf_probe_result;
 
@@ -135,37 +167,44 @@ extern const size_t rf_probes_process_count;
 
 /* Result setters; detail is printf-formatted. */
 void rf_probe_allowed(rf_probe_result *r, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+    RF_PROBE_PRINTF(2, 3);
 void rf_probe_error(rf_probe_result *r, int err, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+    RF_PROBE_PRINTF(3, 4);
 void rf_probe_advisory(rf_probe_result *r, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+    RF_PROBE_PRINTF(2, 3);
 /* The sandbox stopped it without an errno (an empty file over the secret, a
  * flag in /proc/self/status); `err` may be 0. */
 void rf_probe_blocked(rf_probe_result *r, int err, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-/* `err` decides: a refusal errno (EPERM, EACCES, EROFS, EXDEV, EBUSY, ...)
- * gives blocked, anything else error.  `what` names the operation. */
+    RF_PROBE_PRINTF(3, 4);
+/* `err` decides: a refusal (EPERM, EACCES, EROFS, EXDEV, EBUSY, ...; on
+ * Windows ERROR_ACCESS_DENIED, ERROR_PRIVILEGE_NOT_HELD, ERROR_WRITE_PROTECT,
+ * ...) gives blocked, anything else error.  `what` names the operation. */
 void rf_probe_failed(rf_probe_result *r, int err, const char *what);
-/* Like rf_probe_failed, also counting ENOENT/ESRCH as blocked: for targets that
- * exist outside (the baseline proves it) and that a sandbox hides. */
+/* Like rf_probe_failed, also counting ENOENT/ESRCH (Windows: file, path or
+ * process not found) as blocked: for targets that exist outside (the
+ * baseline proves it) and that a sandbox hides. */
 void rf_probe_failed_hidden(rf_probe_result *r, int err, const char *what);
 bool rf_probe_is_refusal(int err);
 
-/* root/rel into buf (always NUL-terminated; false when it does not fit). */
+/* root/rel into buf (always NUL-terminated; false when it does not fit).  On
+ * Windows the '/' of the layout become '\\'. */
 bool rf_probe_path(const rf_probe_world *w, const char *rel, char *buf, size_t len);
 
 /* Runs argv (no shell) with stdin /dev/null, stdout+stderr captured into out
  * (truncated, NUL-terminated), for at most timeout_s seconds.  Returns the
- * exit status, 128+signal, or -errno when it could not run. */
+ * exit status, 128+signal, or -errno (Windows: -(Win32 error)) when it could
+ * not run. */
 int rf_probe_run_tool(char *const argv[], char *out, size_t out_len, int timeout_s);
 
+#ifndef _WIN32
 /* open_by_handle_at(h) on the filesystem of w->root; returns an fd or -errno.
  * Needs CAP_DAC_READ_SEARCH; it reaches the inode without its path. */
 int rf_probe_open_handle(const rf_probe_world *w, const rf_probe_handle *h, int flags);
 
 /* The /dev/shm twin of the /tmp marker: /dev/shm/<basename of tmp_path>. */
 bool rf_probe_shm_path(const char *tmp_path, char *buf, size_t len);
+
+#endif
 
 /* Reads a whole small file into buf; returns bytes read or -errno. */
 long rf_probe_read_file(const char *path, char *buf, size_t len);

@@ -1,4 +1,5 @@
-/* probe_table.c — every probe, in guarantee order, as one list. */
+/* probe_table.c — every probe, in guarantee order, as one list (the tables come
+ * from probe_<guarantee>.c on Linux, probe_<guarantee>_win.c on Windows). */
 #include <string.h>
 
 #include "probe/probe.h"

@@ -58,5 +58,15 @@
 #define RF_W_LOCK "state/daemon.lock"
 #define RF_W_POLICY "state/policy.json"
 #define RF_W_WORLD_JSON "state/world.json"
+#define RF_W_APPDATA "state/appdata" /* Windows: the launcher's %LOCALAPPDATA% */
+
+/* Windows only (world_win.c): targets of the Windows variants. */
+#define RF_W_OUT_ADS "outside/ads.txt"                 /* a stream is added to it */
+#define RF_W_OUT_LONG_PREFIX "outside/long-prefix.txt" /* written as \\?\C:\... */
+#define RF_W_OUT_SHORT_NAME "outside/long-file-name-target.txt" /* written by its 8.3 name */
+#define RF_W_OUT_JUNCTION_DIR "outside/junction-target"  /* a junction in ws points here */
+#define RF_W_OUT_DACL "outside/dacl.txt" /* its DACL is replaced (WRITE_DAC) */
+#define RF_W_HELD_DIR "held" /* outside every root, never reset */
+#define RF_W_OUT_HELD "held/by-target.txt" /* the target holds a writable handle */
 
 #endif

@@ -1,8 +1,11 @@
 /*
  * seccomp.h — the seccomp layer: the rule list for a policy (plain data,
- * tested directly), compiled ONCE into a raw BPF program with libseccomp in
- * prepare, and loaded in the child with seccomp(2), so a spawn pays no
- * compile cost.
+ * tested directly), compiled into raw BPF with libseccomp AT BUILD TIME
+ * (seccomp_gen turns each of the four variants into C data), copied in
+ * prepare and loaded in the child with seccomp(2).  ringfence neither links
+ * libseccomp nor compiles at run time: that saved ~100 KiB of peak RSS per
+ * `ringfence run`.  seccomp_rules_test checks that the built-in programs
+ * are byte for byte what libseccomp makes of the rules now.
  *
  * Every rule returns an errno (EPERM, or ENOSYS for clone3 so glibc falls
  * back to clone): a refused call fails cleanly instead of killing the tool.
@@ -45,10 +48,25 @@ typedef struct rf_seccomp_program {
 } rf_seccomp_program;
 
 /* libseccomp: rules -> BPF for the native architecture (other architectures
- * kill the process, see seccomp.c), exported raw. */
+ * kill the process, see seccomp_compile.c), exported raw.  In
+ * //backends/linux:seccomp_compile, which only the generator and tests link. */
 int rf_seccomp_compile(const rf_seccomp_rule *rules, size_t n, rf_seccomp_program *out,
                        rf_error *err);
 void rf_seccomp_program_free(rf_seccomp_program *prog);
+
+/* The program rf_seccomp_compile makes of rf_seccomp_rules(network_off,
+ * unix_sockets_off), as compiled at build time; a malloc'd copy for
+ * rf_seccomp_program_free.  In //backends/linux:seccomp_builtin. */
+int rf_seccomp_builtin(bool network_off, bool unix_sockets_off, rf_seccomp_program *out, rf_error *err);
+
+/* One generated program (seccomp_programs.c, written by seccomp_gen). */
+typedef struct rf_seccomp_builtin_program {
+    const struct sock_filter *filter;
+    unsigned short len;
+} rf_seccomp_builtin_program;
+
+/* [network_off][unix_sockets_off] */
+extern const rf_seccomp_builtin_program rf_seccomp_builtin_programs[2][2];
 
 /* In the child: loads the program (no_new_privs must be set).  0 or -errno. */
 int rf_seccomp_apply(const rf_seccomp_program *prog);

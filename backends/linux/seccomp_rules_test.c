@@ -88,6 +88,29 @@ static int call(int which) {
     return rc < 0 ? errno : 0;
 }
 
+/* The programs compiled at build time are exactly what libseccomp makes of
+ * the rules now: a rule changed without a rebuild, or a generator that
+ * mixed up the variants, shows here. */
+static void check_builtin_is_compiled_rules(void) {
+    for (int net = 0; net < 2; net++)
+        for (int ux = 0; ux < 2; ux++) {
+            rf_seccomp_rule r[64];
+            int n = rf_seccomp_rules(net, ux, r, 64);
+            rf_seccomp_program compiled = {0}, builtin = {0};
+            rf_error err = {0};
+            int rc = rf_seccomp_compile(r, (size_t)n, &compiled, &err);
+            CHECK(rc == 0, "network %s, unix %s: compile (%s)", net ? "off" : "on", ux ? "off" : "on", err.message);
+            int rb = rf_seccomp_builtin(net, ux, &builtin, &err);
+            CHECK(rb == 0, "network %s, unix %s: built-in (%s)", net ? "off" : "on", ux ? "off" : "on", err.message);
+            CHECK(rc == 0 && rb == 0 && compiled.len == builtin.len &&
+                      memcmp(compiled.filter, builtin.filter, compiled.len * sizeof *compiled.filter) == 0,
+                  "network %s, unix %s: built-in program (%u instructions) is the compiled rules (%u)",
+                  net ? "off" : "on", ux ? "off" : "on", (unsigned)builtin.len, (unsigned)compiled.len);
+            rf_seccomp_program_free(&compiled);
+            rf_seccomp_program_free(&builtin);
+        }
+}
+
 int main(void) {
     rf_seccomp_rule rules[64];
     int n_off = rf_seccomp_rules(true, false, rules, 64);
@@ -125,13 +148,14 @@ int main(void) {
     CHECK(rf_seccomp_rules(true, true, nons, 64) == n_off + 1, "no namespace + network off: both socket rules");
     CHECK(!find(nons, n_nons, "socketpair", 0), "socketpair is never refused");
 
+    check_builtin_is_compiled_rules();
+
+    /* The built-in programs, which the backend loads. */
     for (size_t i = 0; i < sizeof live / sizeof live[0]; i++) {
-        rf_seccomp_rule r[64];
-        int n = rf_seccomp_rules(live[i].network_off, live[i].unix_off, r, 64);
         rf_seccomp_program prog;
         rf_error err = {0};
-        int rc = rf_seccomp_compile(r, (size_t)n, &prog, &err);
-        CHECK(rc == 0 && prog.len > 0, "%s: compile (%s)", live[i].reason, err.message);
+        int rc = rf_seccomp_builtin(live[i].network_off, live[i].unix_off, &prog, &err);
+        CHECK(rc == 0 && prog.len > 0, "%s: built-in program (%s)", live[i].reason, err.message);
         if (rc < 0)
             continue;
         pid_t pid = fork();

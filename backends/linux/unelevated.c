@@ -238,14 +238,9 @@ static int ue_prepare(const rf_policy *policy, void **state, rf_error *err) {
     if ((rc = rf_landlock_plan_build(policy, f->landlock_abi, st->own_tmp[0] ? st->own_tmp : NULL, &st->landlock,
                                      err)) < 0)
         goto fail;
-    rf_seccomp_rule rules[64];
-    /* Without a mount namespace the host's unix sockets cannot be hidden: none at all. */
-    int n = rf_seccomp_rules(policy->network == RF_NET_OFF, !st->userns, rules, 64);
-    if (n < 0) {
-        rc = rf_fail_errno(err, -n, "listing the seccomp rules");
-        goto fail;
-    }
-    if ((rc = rf_seccomp_compile(rules, (size_t)n, &st->seccomp, err)) < 0)
+    /* The program libseccomp made of rf_seccomp_rules at build time (seccomp.h).
+     * Without a mount namespace the host's unix sockets cannot be hidden: none at all. */
+    if ((rc = rf_seccomp_builtin(policy->network == RF_NET_OFF, !st->userns, &st->seccomp, err)) < 0)
         goto fail;
     if ((rc = rf_policy_protected_paths(policy, &st->protected_paths)) < 0) {
         rc = rf_fail_errno(err, -rc, "listing the protected paths");

@@ -30,6 +30,55 @@ static int create_folders(const wchar_t *wpath, const char *path, rf_error *err)
     return rc;
 }
 
+/* What reading and rewriting one path's DACL holds: apply and revoke share
+ * it, and its one free function. */
+typedef struct dacl_edit {
+    wchar_t *wpath;
+    PSID sid;
+    PSECURITY_DESCRIPTOR sd; /* owns old_dacl */
+    PACL old_dacl;
+    PACL new_dacl;
+} dacl_edit;
+
+static void dacl_edit_free(dacl_edit *e) {
+    if (e->new_dacl)
+        LocalFree(e->new_dacl);
+    if (e->sd)
+        LocalFree(e->sd);
+    if (e->sid)
+        LocalFree(e->sid);
+    free(e->wpath);
+    memset(e, 0, sizeof *e);
+}
+
+/* The path in UTF-16 and the SID in binary form. */
+static int dacl_edit_open(dacl_edit *e, const rf_ace *ace, rf_error *err) {
+    memset(e, 0, sizeof *e);
+    wchar_t *wsid = NULL;
+    int rc = rf_win_wide(ace->path, &e->wpath, err);
+    if (rc == 0)
+        rc = rf_win_wide(ace->sid, &wsid, err);
+    if (rc == 0 && !ConvertStringSidToSidW(wsid, &e->sid))
+        rc = rf_win_fail(err, GetLastError(), "convert SID %s", ace->sid);
+    free(wsid);
+    return rc;
+}
+
+/* Reads the current DACL; returns the Win32 error (ERROR_SUCCESS). */
+static DWORD dacl_edit_read(dacl_edit *e) {
+    return GetNamedSecurityInfoW(e->wpath, SE_FILE_OBJECT, DACL_SECURITY_INFORMATION, NULL, NULL,
+                                 &e->old_dacl, NULL, &e->sd);
+}
+
+/* Merges `ea` into the DACL read and writes the result back. */
+static DWORD dacl_edit_write(dacl_edit *e, EXPLICIT_ACCESS_W *ea) {
+    DWORD code = SetEntriesInAclW(1, ea, e->old_dacl, &e->new_dacl);
+    if (code == ERROR_SUCCESS)
+        code = SetNamedSecurityInfoW(e->wpath, SE_FILE_OBJECT, DACL_SECURITY_INFORMATION, NULL,
+                                     NULL, e->new_dacl, NULL);
+    return code;
+}
+
 bool rf_win_acl_has_ace(PACL dacl, const rf_ace *want, PSID sid) {
     ACL_SIZE_INFORMATION info;
     if (!dacl || !GetAclInformation(dacl, &info, sizeof info, AclSizeInformation))
@@ -54,40 +103,30 @@ bool rf_win_acl_has_ace(PACL dacl, const rf_ace *want, PSID sid) {
 /* Applies one ACE (its inheritance may be adjusted for a file); *added
  * tells whether the DACL changed. */
 static int apply_one(rf_ace *ace, bool *added, bool *created, rf_error *err) {
-    wchar_t *wpath = NULL, *wsid = NULL;
-    PSID sid = NULL;
-    PACL old_dacl = NULL, new_dacl = NULL;
-    PSECURITY_DESCRIPTOR sd = NULL;
+    dacl_edit e;
     *added = *created = false;
-    int rc = rf_win_wide(ace->path, &wpath, err);
-    if (rc == 0)
-        rc = rf_win_wide(ace->sid, &wsid, err);
+    int rc = dacl_edit_open(&e, ace, err);
     if (rc < 0)
         goto out;
-    if (!ConvertStringSidToSidW(wsid, &sid)) {
-        rc = rf_win_fail(err, GetLastError(), "convert SID %s", ace->sid);
-        goto out;
-    }
     /* Create-first: an absent protected folder would otherwise be created
      * by the command itself, with the root's allow ACE and no deny. */
-    if (ace->create_if_absent && GetFileAttributesW(wpath) == INVALID_FILE_ATTRIBUTES) {
-        rc = create_folders(wpath, ace->path, err);
+    if (ace->create_if_absent && GetFileAttributesW(e.wpath) == INVALID_FILE_ATTRIBUTES) {
+        rc = create_folders(e.wpath, ace->path, err);
         if (rc < 0)
             goto out;
         *created = true;
     }
     /* A protected name may be a file (a worktree's .git): inheritance flags
      * mean nothing there. */
-    DWORD attrs = ace->is_device ? INVALID_FILE_ATTRIBUTES : GetFileAttributesW(wpath);
+    DWORD attrs = ace->is_device ? INVALID_FILE_ATTRIBUTES : GetFileAttributesW(e.wpath);
     if (attrs != INVALID_FILE_ATTRIBUTES && !(attrs & FILE_ATTRIBUTE_DIRECTORY))
         ace->inherit = 0;
-    DWORD e = GetNamedSecurityInfoW(wpath, SE_FILE_OBJECT, DACL_SECURITY_INFORMATION, NULL, NULL,
-                                    &old_dacl, NULL, &sd);
-    if (e != ERROR_SUCCESS) {
-        rc = rf_win_fail(err, e, "read the DACL of '%s'", ace->path);
+    DWORD code = dacl_edit_read(&e);
+    if (code != ERROR_SUCCESS) {
+        rc = rf_win_fail(err, code, "read the DACL of '%s'", ace->path);
         goto out;
     }
-    if (rf_win_acl_has_ace(old_dacl, ace, sid))
+    if (rf_win_acl_has_ace(e.old_dacl, ace, e.sid))
         goto out;
     EXPLICIT_ACCESS_W ea;
     memset(&ea, 0, sizeof ea);
@@ -96,30 +135,18 @@ static int apply_one(rf_ace *ace, bool *added, bool *created, rf_error *err) {
     ea.grfInheritance = ace->inherit;
     ea.Trustee.TrusteeForm = TRUSTEE_IS_SID;
     ea.Trustee.TrusteeType = TRUSTEE_IS_UNKNOWN;
-    ea.Trustee.ptstrName = (LPWSTR)sid;
-    e = SetEntriesInAclW(1, &ea, old_dacl, &new_dacl);
-    if (e != ERROR_SUCCESS) {
-        rc = rf_win_fail(err, e, "build the DACL for '%s'", ace->path);
-        goto out;
-    }
-    /* Propagates inheritable ACEs to what already exists below the folder:
-     * the only step whose cost grows with the tree, done once per root. */
-    e = SetNamedSecurityInfoW(wpath, SE_FILE_OBJECT, DACL_SECURITY_INFORMATION, NULL, NULL,
-                              new_dacl, NULL);
-    if (e != ERROR_SUCCESS) {
-        rc = rf_win_fail(err, e, "write the DACL of '%s'", ace->path);
+    ea.Trustee.ptstrName = (LPWSTR)e.sid;
+    /* Writing propagates inheritable ACEs to what already exists below the
+     * folder: the only step whose cost grows with the tree, done once per
+     * root. */
+    code = dacl_edit_write(&e, &ea);
+    if (code != ERROR_SUCCESS) {
+        rc = rf_win_fail(err, code, "write the DACL of '%s'", ace->path);
         goto out;
     }
     *added = true;
 out:
-    if (new_dacl)
-        LocalFree(new_dacl);
-    if (sd)
-        LocalFree(sd);
-    if (sid)
-        LocalFree(sid);
-    free(wpath);
-    free(wsid);
+    dacl_edit_free(&e);
     return rc;
 }
 
@@ -156,50 +183,38 @@ int rf_win_acl_apply(const rf_acl_plan *plan, rf_win_state *state, rf_win_apply_
     return 0;
 }
 
+/* Removes every explicit ACE of the ACE's SID on its path; a path that is
+ * gone took its ACEs with it. */
+static int revoke_one(const rf_ace *ace, rf_error *err) {
+    dacl_edit e;
+    int rc = dacl_edit_open(&e, ace, err);
+    if (rc < 0)
+        goto out;
+    DWORD code = dacl_edit_read(&e);
+    if (code == ERROR_FILE_NOT_FOUND || code == ERROR_PATH_NOT_FOUND)
+        goto out;
+    if (code != ERROR_SUCCESS) {
+        rc = rf_win_fail(err, code, "read the DACL of '%s'", ace->path);
+        goto out;
+    }
+    /* REVOKE_ACCESS drops every explicit ACE of the SID here: the SID is
+     * ours alone, so nothing the user made is touched. */
+    EXPLICIT_ACCESS_W ea;
+    memset(&ea, 0, sizeof ea);
+    ea.grfAccessMode = REVOKE_ACCESS;
+    ea.Trustee.TrusteeForm = TRUSTEE_IS_SID;
+    ea.Trustee.ptstrName = (LPWSTR)e.sid;
+    code = dacl_edit_write(&e, &ea);
+    if (code != ERROR_SUCCESS)
+        rc = rf_win_fail(err, code, "remove %s from the DACL of '%s'", ace->sid, ace->path);
+out:
+    dacl_edit_free(&e);
+    return rc;
+}
+
 int rf_win_acl_revoke(const rf_ace *aces, size_t n, rf_error *err) {
     for (size_t i = 0; i < n; i++) {
-        wchar_t *wpath = NULL, *wsid = NULL;
-        PSID sid = NULL;
-        PACL old_dacl = NULL, new_dacl = NULL;
-        PSECURITY_DESCRIPTOR sd = NULL;
-        int rc = rf_win_wide(aces[i].path, &wpath, err);
-        if (rc == 0)
-            rc = rf_win_wide(aces[i].sid, &wsid, err);
-        if (rc == 0 && !ConvertStringSidToSidW(wsid, &sid))
-            rc = rf_win_fail(err, GetLastError(), "convert SID %s", aces[i].sid);
-        DWORD e = ERROR_SUCCESS;
-        if (rc == 0)
-            e = GetNamedSecurityInfoW(wpath, SE_FILE_OBJECT, DACL_SECURITY_INFORMATION, NULL,
-                                      NULL, &old_dacl, NULL, &sd);
-        if (rc == 0 && e == ERROR_FILE_NOT_FOUND)
-            goto next; /* the folder is gone, and its ACEs with it */
-        if (rc == 0 && e != ERROR_SUCCESS)
-            rc = rf_win_fail(err, e, "read the DACL of '%s'", aces[i].path);
-        if (rc == 0) {
-            /* REVOKE_ACCESS drops every explicit ACE of the SID here: the
-             * SID is ours alone, so nothing the user made is touched. */
-            EXPLICIT_ACCESS_W ea;
-            memset(&ea, 0, sizeof ea);
-            ea.grfAccessMode = REVOKE_ACCESS;
-            ea.Trustee.TrusteeForm = TRUSTEE_IS_SID;
-            ea.Trustee.ptstrName = (LPWSTR)sid;
-            e = SetEntriesInAclW(1, &ea, old_dacl, &new_dacl);
-            if (e == ERROR_SUCCESS)
-                e = SetNamedSecurityInfoW(wpath, SE_FILE_OBJECT, DACL_SECURITY_INFORMATION, NULL,
-                                          NULL, new_dacl, NULL);
-            if (e != ERROR_SUCCESS)
-                rc = rf_win_fail(err, e, "remove %s from the DACL of '%s'", aces[i].sid,
-                                 aces[i].path);
-        }
-    next:
-        if (new_dacl)
-            LocalFree(new_dacl);
-        if (sd)
-            LocalFree(sd);
-        if (sid)
-            LocalFree(sid);
-        free(wpath);
-        free(wsid);
+        int rc = revoke_one(&aces[i], err);
         if (rc < 0)
             return rc;
     }

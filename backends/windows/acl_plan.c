@@ -138,6 +138,23 @@ int rf_acl_plan_build(const rf_acl_plan_input *in, rf_acl_plan *out, rf_error *e
     return 0;
 }
 
+int rf_acl_plan_readonly(const char *sid, rf_acl_plan *out, rf_error *err) {
+    rf_acl_plan plan = {0};
+    int rc = check_sid(sid, "(read-only run)", err);
+    /* No ACE on any folder: under WRITE_RESTRICTED the restricted pass finds
+     * this SID nowhere, so every write to a file or folder is refused.  Only
+     * the NUL device is granted (a sink: `> NUL` must keep working). */
+    if (rc == 0)
+        rc = add_ace(&plan, RF_NUL_DEVICE, sid, RF_ACE_ALLOW, RF_NUL_ALLOW_MASK, 0, false, true,
+                     err);
+    if (rc < 0) {
+        rf_acl_plan_free(&plan);
+        return rc;
+    }
+    *out = plan;
+    return 0;
+}
+
 void rf_ace_describe(const rf_ace *ace, char *buf, size_t size) {
     snprintf(buf, size, "%s %s 0x%08x %s%s%s on %s", ace->type == RF_ACE_DENY ? "deny" : "allow",
              ace->sid, (unsigned)ace->mask, (ace->inherit & RF_OBJECT_INHERIT) ? "OI" : "",

@@ -115,6 +115,11 @@ typedef struct rf_acl_plan_input {
 int rf_acl_plan_build(const rf_acl_plan_input *in, rf_acl_plan *out, rf_error *err);
 void rf_acl_plan_free(rf_acl_plan *plan);
 
+/* The plan of a read-only run (no writable root): `sid` is the state file's
+ * read-only SID, the token's only restricting SID; it gets no ACE anywhere
+ * but the NUL device, so the command can write no file or folder. */
+int rf_acl_plan_readonly(const char *sid, rf_acl_plan *out, rf_error *err);
+
 /* Deep copy of one ACE / freeing an array of ACEs. */
 int rf_ace_copy(const rf_ace *src, rf_ace *dst, rf_error *err);
 void rf_acl_free_aces(rf_ace *aces, size_t n);

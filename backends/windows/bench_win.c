@@ -1,4 +1,4 @@
-/* bench_win.c — ACL apply time against file count, and spawn latency. */
+/* bench_win.c — ACL apply time against file count, and spawn latency (format: bench_win.h). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,34 +44,51 @@ static int make_tree(const char *base, int files, rf_error *err) {
     return 0;
 }
 
-/* Median of `spawns` runs of `self probe read FILE`, with or without token. */
-static int spawn_median(const char *self, const char *file, HANDLE token, int spawns,
-                        double *median, rf_error *err) {
-    double *t = calloc((size_t)spawns, sizeof *t);
-    if (!t)
-        return rf_fail(err, RF_EINTERNAL, "bench: out of memory");
+/* One run of `self probe read FILE`, with or without the restricted token:
+ * start to exit, in ms. */
+static int spawn_once(const char *self, const char *file, HANDLE token, double *ms, rf_error *err) {
     char *argv[] = {(char *)self, "probe", "read", (char *)file, NULL};
     char *envp[] = {"SystemRoot=C:\\Windows", NULL};
-    for (int i = 0; i < spawns; i++) {
-        rf_win_launch l = {argv, envp, NULL, token, NULL, NULL, NULL};
-        rf_win_child child;
-        rf_win_outcome o;
-        double start = now_ms();
-        int rc = rf_win_spawn(&l, &child, err);
-        if (rc == 0) {
-            rc = rf_win_wait(&child, 30000, &o, err);
-            rf_win_child_close(&child);
-        }
-        if (rc < 0) {
-            free(t);
-            return rc;
-        }
-        t[i] = now_ms() - start;
+    rf_win_launch l = {argv, envp, NULL, token, NULL, NULL, NULL};
+    rf_win_child child;
+    rf_win_outcome o;
+    double start = now_ms();
+    int rc = rf_win_spawn(&l, &child, err);
+    if (rc == 0) {
+        rc = rf_win_wait(&child, 30000, &o, err);
+        rf_win_child_close(&child);
     }
-    qsort(t, (size_t)spawns, sizeof *t, cmp_double);
-    *median = t[spawns / 2];
+    *ms = now_ms() - start;
+    return rc;
+}
+
+/* `spawns` runs of each, interleaved (plain, restricted; then restricted,
+ * plain; ...) so that the machine's drift falls on both alike, like the
+ * Linux driver.  Every sample is printed; the medians close the list. */
+static int spawn_interleaved(const char *self, const char *file, HANDLE token, int spawns, FILE *out,
+                             rf_error *err) {
+    double *t = calloc((size_t)spawns * 2, sizeof *t);
+    if (!t)
+        return rf_fail(err, RF_EINTERNAL, "bench: out of memory");
+    int rc = 0;
+    for (int i = 0; i < spawns && rc == 0; i++)
+        for (int k = 0; k < 2 && rc == 0; k++) {
+            int which = (i + k) % 2; /* 0 plain, 1 restricted */
+            double ms;
+            rc = spawn_once(self, file, which ? token : NULL, &ms, err);
+            if (rc == 0) {
+                t[which * spawns + i] = ms;
+                fprintf(out, "spawn %s %.4f\n", which ? "restricted" : "plain", ms);
+            }
+        }
+    if (rc == 0) {
+        qsort(t, (size_t)spawns, sizeof *t, cmp_double);
+        qsort(t + spawns, (size_t)spawns, sizeof *t, cmp_double);
+        fprintf(out, "spawn_plain_median_ms %.4f\n", t[spawns / 2]);
+        fprintf(out, "spawn_restricted_median_ms %.4f\n", t[spawns + spawns / 2]);
+    }
     free(t);
-    return 0;
+    return rc;
 }
 
 int rf_win_bench(const char *self, int files, int spawns, FILE *out, rf_error *err) {
@@ -113,19 +130,19 @@ int rf_win_bench(const char *self, int files, int spawns, FILE *out, rf_error *e
     double again = now_ms() - t0;
     if (rc < 0)
         goto out;
-    double plain = 0, restricted = 0;
-    rc = spawn_median(self, file, NULL, spawns, &plain, err);
-    if (rc == 0)
-        rc = spawn_median(self, file, prep.token, spawns, &restricted, err);
-    if (rc < 0)
-        goto out;
     const char *wine = rf_win_wine_version();
-    fprintf(out, "platform %s\n", wine ? "wine (numbers are not Windows')" : "windows");
-    fprintf(out, "acl_apply_first_ms files=%d %.1f\n", files, first);
-    fprintf(out, "acl_apply_again_ms files=%d %.1f (ACEs present: %llu)\n", files, again,
-            (unsigned long long)prep.report.present);
-    fprintf(out, "spawn_plain_ms median_of=%d %.1f\n", spawns, plain);
-    fprintf(out, "spawn_restricted_ms median_of=%d %.1f\n", spawns, restricted);
+    fprintf(out, "ringfence-win-bench 1\n");
+    fprintf(out, "platform %s\n", wine ? "wine" : "windows");
+    if (wine)
+        fprintf(out, "note Wine %s enforces neither restricted SIDs nor DACLs and schedules "
+                     "processes its own way: these are not Windows figures\n",
+                wine);
+    fprintf(out, "files %d\n", files);
+    fprintf(out, "acl_apply_first_ms %.4f\n", first);
+    fprintf(out, "acl_apply_again_ms %.4f\n", again);
+    fprintf(out, "aces_present %llu\n", (unsigned long long)prep.report.present);
+    fprintf(out, "spawns %d\n", spawns);
+    rc = spawn_interleaved(self, file, prep.token, spawns, out, err);
 out:;
     size_t removed = 0;
     if (state)

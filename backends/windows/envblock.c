@@ -97,3 +97,36 @@ int rf_envblock_build(char *const *envp, uint16_t **out, size_t *out_units, rf_e
     *out_units = o;
     return 0;
 }
+
+static bool entry_is_cmd(const char *entry, size_t len) {
+    static const char cmd[] = ".cmd";
+    if (len != 4)
+        return false;
+    for (size_t i = 0; i < 4; i++) {
+        char c = entry[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (c != cmd[i])
+            return false;
+    }
+    return true;
+}
+
+char *rf_win_pathext_with_cmd(const char *pathext) {
+    if (!pathext || !*pathext)
+        return strdup(".COM;.EXE;.BAT;.CMD");
+    for (const char *p = pathext; *p;) {
+        size_t len = strcspn(p, ";");
+        if (entry_is_cmd(p, len))
+            return strdup(pathext);
+        p += len + (p[len] == ';');
+    }
+    size_t n = strlen(pathext);
+    char *out = malloc(n + sizeof ";.CMD");
+    if (!out)
+        return NULL;
+    memcpy(out, pathext, n);
+    /* "A;" already ends with a separator: no empty entry between. */
+    strcpy(out + n, pathext[n - 1] == ';' ? ".CMD" : ";.CMD");
+    return out;
+}

@@ -22,4 +22,13 @@
  * malloc'd; *out_units counts every unit including the final double NUL. */
 int rf_envblock_build(char *const *envp, uint16_t **out, size_t *out_units, rf_error *err);
 
+/* PATHEXT for a run with denybin on PATH: `pathext` unchanged when it lists
+ * .CMD already (any case, as a whole entry), else with ";.CMD" appended, or
+ * ".COM;.EXE;.BAT;.CMD" when NULL or empty (malloc'd; NULL when out of
+ * memory).  Order within PATHEXT does not need changing: Windows searches PATH
+ * folder by folder and tries every extension in one folder before the next,
+ * so a stub in the first folder wins over ssh.exe in a later one; PATHEXT
+ * only has to contain .CMD at all. */
+char *rf_win_pathext_with_cmd(const char *pathext);
+
 #endif

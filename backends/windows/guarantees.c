@@ -57,3 +57,15 @@ int rf_win_check_requirements(const rf_policy *policy, const rf_backend_status *
     }
     return 0;
 }
+
+void rf_win_none_table(rf_backend_status *st) {
+    memset(st->level, 0, sizeof st->level);
+    st->name = "none";
+    st->description = "no confinement (for comparison and debugging)";
+    st->available = true;
+    snprintf(st->reason, sizeof st->reason, "always available: runs the command unconfined");
+    for (int g = 0; g < RF_G_COUNT; g++)
+        set(st, (rf_guarantee)g, RF_ABSENT, "no confinement (backend none)");
+    snprintf(st->layers, sizeof st->layers, "none: no layer is applied\n");
+    st->gaps[0] = '\0';
+}

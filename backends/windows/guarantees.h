@@ -22,6 +22,9 @@
  * Wine version when running under Wine, else NULL. */
 void rf_win_unelevated_table(rf_backend_status *st, const char *wine_version);
 
+/* The `none` backend: no token, no ACEs, every guarantee absent. */
+void rf_win_none_table(rf_backend_status *st);
+
 /* Fails closed (RF_EBACKEND, naming the guarantee and what would provide it)
  * when the policy requires a guarantee the table does not enforce. */
 int rf_win_check_requirements(const rf_policy *policy, const rf_backend_status *st,

@@ -156,6 +156,43 @@ out:
     return rc;
 }
 
+int rf_win_prepare_readonly(const char *state_path, rf_win_prepared *out, rf_error *err) {
+    rf_win_state *state = NULL;
+    memset(out, 0, sizeof *out);
+    out->sids = calloc(1, sizeof *out->sids);
+    if (!out->sids)
+        return rf_fail(err, RF_EINTERNAL, "prepare a read-only run: out of memory");
+    HANDLE lock = lock_state(err);
+    if (!lock) {
+        rf_win_prepared_free(out);
+        return err ? err->code : RF_EINTERNAL;
+    }
+    int rc = rf_win_state_load(state_path, &state, err);
+    if (rc == 0)
+        rc = rf_win_state_readonly_sid(state, rf_win_random, NULL, out->sids[0], err);
+    if (rc == 0)
+        rc = rf_acl_plan_readonly(out->sids[0], &out->plan, err);
+    if (rc == 0) {
+        rc = rf_win_acl_apply(&out->plan, state, &out->report, err);
+        /* Saved even after a partial apply (the SID is new on first use). */
+        rf_error save_err = {0};
+        int src = rf_win_state_save(state_path, state, &save_err);
+        if (rc == 0 && src < 0) {
+            rc = src;
+            if (err)
+                *err = save_err;
+        }
+    }
+    const char *sid = out->sids[0];
+    if (rc == 0)
+        rc = rf_win_token_create(&sid, 1, &out->token, err);
+    rf_win_state_free(state);
+    unlock_state(lock);
+    if (rc < 0)
+        rf_win_prepared_free(out);
+    return rc;
+}
+
 int rf_win_ungrant(const char *dir, const char *state_path, size_t *removed, rf_error *err) {
     rf_win_state *state = NULL;
     rf_ace *taken = NULL;

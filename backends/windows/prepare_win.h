@@ -26,6 +26,11 @@ int rf_win_prepare(const char *const *roots, size_t n_roots, const char *const *
                    rf_win_prepared *out, rf_error *err);
 void rf_win_prepared_free(rf_win_prepared *p);
 
+/* A read-only run: the state file's read-only SID (created on first use) is
+ * the token's only restricting SID and is granted nothing but the NUL device,
+ * so the command can write no file or folder.  No private TEMP. */
+int rf_win_prepare_readonly(const char *state_path, rf_win_prepared *out, rf_error *err);
+
 /* `ringfence ungrant DIR`: removes exactly the ACEs ringfence recorded on DIR
  * and below, and forgets them. */
 int rf_win_ungrant(const char *dir, const char *state_path, size_t *removed, rf_error *err);

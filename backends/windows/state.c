@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backends/windows/json_min.h"
+#include <cjson/cJSON.h>
+
 #include "backends/windows/winpath.h"
 #include "core/error.h"
 
@@ -72,19 +73,30 @@ static int add_root(rf_win_state *st, const char *path, const char *sid, rf_erro
     return 0;
 }
 
-static const char *get_string(const rf_json *obj, const char *key) {
-    const rf_json *v = rf_json_get(obj, key);
-    return v && v->type == RF_JSON_STRING ? v->string : NULL;
+static const char *get_string(const cJSON *obj, const char *key) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-static int parse_roots(rf_win_state *st, const rf_json *roots, rf_error *err) {
+/* A JSON number that is a whole number in [0, max]: cJSON keeps numbers as
+ * doubles, and its valueint saturates, so range and fraction are checked here. */
+static bool get_uint(const cJSON *obj, const char *key, uint32_t max, uint32_t *out) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0 && v->valuedouble <= (double)max))
+        return false;
+    *out = (uint32_t)v->valuedouble;
+    return (double)*out == v->valuedouble;
+}
+
+static int parse_roots(rf_win_state *st, const cJSON *roots, rf_error *err) {
     if (!roots)
         return 0;
-    if (roots->type != RF_JSON_ARRAY)
+    if (!cJSON_IsArray(roots))
         return rf_fail(err, -EINVAL, "state file field 'roots': not an array");
-    for (size_t i = 0; i < roots->len; i++) {
-        const char *path = get_string(roots->items[i], "path");
-        const char *sid = get_string(roots->items[i], "sid");
+    size_t i = 0;
+    for (const cJSON *r = roots->child; r; r = r->next, i++) {
+        const char *path = get_string(r, "path");
+        const char *sid = get_string(r, "sid");
         if (!path || !sid)
             return rf_fail(err, -EINVAL, "state file field 'roots[%llu]': needs path and sid",
                            (unsigned long long)i);
@@ -97,19 +109,18 @@ static int parse_roots(rf_win_state *st, const rf_json *roots, rf_error *err) {
     return 0;
 }
 
-static int parse_grants(rf_win_state *st, const rf_json *grants, rf_error *err) {
+static int parse_grants(rf_win_state *st, const cJSON *grants, rf_error *err) {
     if (!grants)
         return 0;
-    if (grants->type != RF_JSON_ARRAY)
+    if (!cJSON_IsArray(grants))
         return rf_fail(err, -EINVAL, "state file field 'grants': not an array");
-    for (size_t i = 0; i < grants->len; i++) {
-        const rf_json *g = grants->items[i];
+    size_t i = 0;
+    for (const cJSON *g = grants->child; g; g = g->next, i++) {
         const char *path = get_string(g, "path"), *sid = get_string(g, "sid");
         const char *type = get_string(g, "type");
-        const rf_json *mask = rf_json_get(g, "mask"), *inherit = rf_json_get(g, "inherit");
-        if (!path || !sid || !type || !mask || mask->type != RF_JSON_INT || !inherit ||
-            inherit->type != RF_JSON_INT || mask->integer < 0 || mask->integer > UINT32_MAX ||
-            inherit->integer < 0 || inherit->integer > 0xFF ||
+        uint32_t mask = 0, inherit = 0;
+        if (!path || !sid || !type || !get_uint(g, "mask", UINT32_MAX, &mask) ||
+            !get_uint(g, "inherit", 0xFF, &inherit) ||
             (strcmp(type, "allow") != 0 && strcmp(type, "deny") != 0))
             return rf_fail(err, -EINVAL,
                            "state file field 'grants[%llu]': needs path, sid, type allow|deny, "
@@ -120,8 +131,8 @@ static int parse_grants(rf_win_state *st, const rf_json *grants, rf_error *err) 
             return rc;
         rf_ace ace = {.path = (char *)path,
                       .type = strcmp(type, "deny") == 0 ? RF_ACE_DENY : RF_ACE_ALLOW,
-                      .mask = (uint32_t)mask->integer,
-                      .inherit = (uint32_t)inherit->integer};
+                      .mask = mask,
+                      .inherit = inherit};
         snprintf(ace.sid, sizeof ace.sid, "%s", sid);
         rc = rf_win_state_add_grant(st, &ace, err);
         if (rc < 0)
@@ -130,45 +141,87 @@ static int parse_grants(rf_win_state *st, const rf_json *grants, rf_error *err) 
     return 0;
 }
 
+/* Where a string escape \u0000 starts in `text`, or NULL.  cJSON decodes it
+ * into a C string, which would silently cut a path short (path truncation:
+ * "C:\\work\u0000\\..." read as "C:\\work"), so the state file refuses it. */
+static const char *nul_escape(const char *text) {
+    bool in_string = false;
+    for (const char *p = text; *p; p++) {
+        if (*p == '"')
+            in_string = !in_string;
+        else if (in_string && *p == '\\') {
+            if (p[1] == 'u' && strncmp(p + 2, "0000", 4) == 0)
+                return p;
+            if (p[1])
+                p++; /* the escaped character, a quote included */
+        }
+    }
+    return NULL;
+}
+
+static int parse_document(const char *text, cJSON **out, rf_error *err) {
+    const char *end = NULL;
+    const char *nul = nul_escape(text);
+    if (nul)
+        return rf_fail(err, -EINVAL, "parse state JSON: NUL (\\u0000) in a string at byte %llu",
+                       (unsigned long long)(nul - text));
+    *out = cJSON_ParseWithOpts(text, &end, true);
+    if (!*out)
+        return rf_fail(err, -EINVAL, "parse state JSON: invalid JSON at byte %llu",
+                       (unsigned long long)(end ? end - text : 0));
+    return 0;
+}
+
+static int check_fields(const cJSON *doc, rf_error *err) {
+    static const char *const known[] = {"version", "readonly_sid", "roots", "grants"};
+    for (const cJSON *f = doc->child; f; f = f->next) {
+        bool ok = false;
+        for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
+            ok = ok || strcmp(f->string, known[k]) == 0;
+        if (!ok)
+            return rf_fail(err, -EINVAL, "state file: unknown field '%s'", f->string);
+        /* cJSON keeps both copies of a repeated name and reads the first; a
+         * second "grants" would hide from ungrant what the first one lists. */
+        if (cJSON_GetObjectItemCaseSensitive(doc, f->string) != f)
+            return rf_fail(err, -EINVAL, "state file: field '%s' appears twice", f->string);
+    }
+    return 0;
+}
+
 int rf_win_state_parse(const char *text, rf_win_state **out, rf_error *err) {
-    rf_json *doc = NULL;
+    cJSON *doc = NULL;
     rf_win_state *st = NULL;
+    uint32_t version = 0;
     *out = NULL;
-    int rc = rf_json_parse(text, &doc, err);
+    int rc = parse_document(text, &doc, err);
     if (rc < 0)
         return rc;
     rc = rf_win_state_new(&st, err);
     if (rc < 0)
         goto out;
-    const rf_json *version = rf_json_get(doc, "version");
-    if (doc->type != RF_JSON_OBJECT || !version || version->type != RF_JSON_INT ||
-        version->integer != STATE_VERSION) {
+    if (!cJSON_IsObject(doc) || !get_uint(doc, "version", UINT32_MAX, &version) ||
+        version != STATE_VERSION) {
         rc = rf_fail(err, -EINVAL, "state file field 'version': want %d", STATE_VERSION);
         goto out;
     }
-    for (size_t i = 0; i < doc->len; i++) {
-        const char *k = doc->items[i]->key;
-        if (strcmp(k, "version") && strcmp(k, "readonly_sid") && strcmp(k, "roots") &&
-            strcmp(k, "grants")) {
-            rc = rf_fail(err, -EINVAL, "state file: unknown field '%s'", k);
-            goto out;
-        }
-    }
-    const rf_json *ro = rf_json_get(doc, "readonly_sid");
-    if (ro && ro->type == RF_JSON_STRING) {
-        rc = check_synthetic("readonly_sid", ro->string, err);
+    rc = check_fields(doc, err);
+    if (rc < 0)
+        goto out;
+    const cJSON *ro = cJSON_GetObjectItemCaseSensitive(doc, "readonly_sid");
+    if (cJSON_IsString(ro)) {
+        rc = check_synthetic("readonly_sid", ro->valuestring, err);
         if (rc < 0)
             goto out;
-        snprintf(st->readonly_sid, sizeof st->readonly_sid, "%s", ro->string);
-    } else if (ro && ro->type != RF_JSON_NULL) {
+        snprintf(st->readonly_sid, sizeof st->readonly_sid, "%s", ro->valuestring);
+    } else if (ro && !cJSON_IsNull(ro)) {
         rc = rf_fail(err, -EINVAL, "state file field 'readonly_sid': not a string or null");
         goto out;
     }
-    rc = parse_roots(st, rf_json_get(doc, "roots"), err);
+    rc = parse_roots(st, cJSON_GetObjectItemCaseSensitive(doc, "roots"), err);
     if (rc == 0)
-        rc = parse_grants(st, rf_json_get(doc, "grants"), err);
+        rc = parse_grants(st, cJSON_GetObjectItemCaseSensitive(doc, "grants"), err);
 out:
-    rf_json_free(doc);
+    cJSON_Delete(doc);
     if (rc < 0)
         rf_win_state_free(st);
     else
@@ -176,41 +229,58 @@ out:
     return rc;
 }
 
-int rf_win_state_to_json(const rf_win_state *st, char **out, rf_error *err) {
-    rf_jsonbuf b = {0};
-    rf_jsonbuf_raw(&b, "{\n  \"version\": 1,\n  \"readonly_sid\": ");
-    if (st->readonly_sid[0])
-        rf_jsonbuf_string(&b, st->readonly_sid);
-    else
-        rf_jsonbuf_raw(&b, "null");
-    rf_jsonbuf_raw(&b, ",\n  \"roots\": [");
-    for (size_t i = 0; i < st->n_roots; i++) {
-        rf_jsonbuf_raw(&b, i ? ",\n    {\"path\": " : "\n    {\"path\": ");
-        rf_jsonbuf_string(&b, st->roots[i].path);
-        rf_jsonbuf_raw(&b, ", \"sid\": ");
-        rf_jsonbuf_string(&b, st->roots[i].sid);
-        rf_jsonbuf_raw(&b, "}");
+/* {"path": ..., "sid": ...} appended to `list`; NULL when out of memory. */
+static cJSON *add_entry(cJSON *list, const char *path, const char *sid) {
+    cJSON *entry = cJSON_CreateObject();
+    if (!entry || !cJSON_AddItemToArray(list, entry)) {
+        cJSON_Delete(entry);
+        return NULL;
     }
-    rf_jsonbuf_raw(&b, st->n_roots ? "\n  ],\n  \"grants\": [" : "],\n  \"grants\": [");
+    if (!cJSON_AddStringToObject(entry, "path", path) || !cJSON_AddStringToObject(entry, "sid", sid))
+        return NULL;
+    return entry;
+}
+
+static bool build_document(const rf_win_state *st, cJSON *doc) {
+    cJSON *roots, *grants;
+    if (!cJSON_AddNumberToObject(doc, "version", STATE_VERSION) ||
+        !(st->readonly_sid[0] ? cJSON_AddStringToObject(doc, "readonly_sid", st->readonly_sid)
+                              : cJSON_AddNullToObject(doc, "readonly_sid")) ||
+        !(roots = cJSON_AddArrayToObject(doc, "roots")) ||
+        !(grants = cJSON_AddArrayToObject(doc, "grants")))
+        return false;
+    for (size_t i = 0; i < st->n_roots; i++)
+        if (!add_entry(roots, st->roots[i].path, st->roots[i].sid))
+            return false;
     for (size_t i = 0; i < st->n_grants; i++) {
         const rf_ace *g = &st->grants[i];
-        rf_jsonbuf_raw(&b, i ? ",\n    {\"path\": " : "\n    {\"path\": ");
-        rf_jsonbuf_string(&b, g->path);
-        rf_jsonbuf_raw(&b, ", \"sid\": ");
-        rf_jsonbuf_string(&b, g->sid);
-        rf_jsonbuf_raw(&b, g->type == RF_ACE_DENY ? ", \"type\": \"deny\", \"mask\": "
-                                                  : ", \"type\": \"allow\", \"mask\": ");
-        rf_jsonbuf_int(&b, g->mask);
-        rf_jsonbuf_raw(&b, ", \"inherit\": ");
-        rf_jsonbuf_int(&b, g->inherit);
-        rf_jsonbuf_raw(&b, "}");
+        cJSON *entry = add_entry(grants, g->path, g->sid);
+        if (!entry ||
+            !cJSON_AddStringToObject(entry, "type", g->type == RF_ACE_DENY ? "deny" : "allow") ||
+            !cJSON_AddNumberToObject(entry, "mask", g->mask) ||
+            !cJSON_AddNumberToObject(entry, "inherit", g->inherit))
+            return false;
     }
-    rf_jsonbuf_raw(&b, st->n_grants ? "\n  ]\n}\n" : "]\n}\n");
-    if (b.failed || !b.data) {
-        free(b.data);
+    return true;
+}
+
+int rf_win_state_to_json(const rf_win_state *st, char **out, rf_error *err) {
+    cJSON *doc = cJSON_CreateObject();
+    char *text = doc && build_document(st, doc) ? cJSON_Print(doc) : NULL;
+    cJSON_Delete(doc);
+    if (!text)
         return rf_fail(err, -ENOMEM, "serialize Windows state: out of memory");
+    /* cJSON's buffer, handed to callers that free() it: copy it with the
+     * trailing newline the file has always had. */
+    size_t len = strlen(text);
+    *out = malloc(len + 2);
+    if (*out) {
+        memcpy(*out, text, len);
+        memcpy(*out + len, "\n", 2);
     }
-    *out = b.data;
+    cJSON_free(text);
+    if (!*out)
+        return rf_fail(err, -ENOMEM, "serialize Windows state: out of memory");
     return 0;
 }
 

@@ -6,24 +6,37 @@
 #include "backends/windows/win32.h"
 #include "core/error.h"
 
-int rf_win_state_path(char **out, rf_error *err) {
+int rf_win_local_app_dir(char **out, rf_error *err) {
+    *out = NULL;
     wchar_t base[MAX_PATH];
     DWORD n = GetEnvironmentVariableW(L"LOCALAPPDATA", base, MAX_PATH);
     if (n == 0 || n >= MAX_PATH)
         return rf_win_fail(err, n ? ERROR_BUFFER_OVERFLOW : GetLastError(),
-                           "read %%LOCALAPPDATA%% for the ringfence state folder");
+                           "read %%LOCALAPPDATA%% for the ringfence folder");
     wchar_t dir[MAX_PATH + 32];
     _snwprintf(dir, sizeof dir / sizeof dir[0], L"%ls\\ringfence", base);
     dir[sizeof dir / sizeof dir[0] - 1] = L'\0';
     if (!CreateDirectoryW(dir, NULL) && GetLastError() != ERROR_ALREADY_EXISTS) {
         char *d = NULL;
         rf_win_narrow(dir, &d, NULL);
-        int rc = rf_win_fail(err, GetLastError(), "create state folder '%s'", d ? d : "?");
+        int rc = rf_win_fail(err, GetLastError(), "create folder '%s'", d ? d : "?");
         free(d);
         return rc;
     }
-    wcscat(dir, L"\\state.json");
     return rf_win_narrow(dir, out, err);
+}
+
+int rf_win_state_path(char **out, rf_error *err) {
+    char *dir = NULL;
+    int rc = rf_win_local_app_dir(&dir, err);
+    if (rc < 0)
+        return rc;
+    size_t len = strlen(dir) + sizeof "\\state.json";
+    *out = malloc(len);
+    if (*out)
+        snprintf(*out, len, "%s\\state.json", dir);
+    free(dir);
+    return *out ? 0 : rf_fail(err, RF_EINTERNAL, "state file path: out of memory");
 }
 
 int rf_win_state_load(const char *path, rf_win_state **out, rf_error *err) {

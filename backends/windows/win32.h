@@ -49,6 +49,8 @@ int rf_win_random(void *ctx, uint8_t *buf, size_t len, rf_error *err);
 
 /* ---- state file (state_file_win.c) ---- */
 
+/* %LOCALAPPDATA%\ringfence, created when absent (malloc'd UTF-8). */
+int rf_win_local_app_dir(char **out, rf_error *err);
 /* %LOCALAPPDATA%\ringfence\state.json (malloc'd UTF-8). */
 int rf_win_state_path(char **out, rf_error *err);
 /* Reads the file (a missing file is an empty state). */
@@ -59,6 +61,13 @@ int rf_win_state_save(const char *path, const rf_win_state *state, rf_error *err
 /* The folder's final path (GetFinalPathNameByHandleW: 8.3 names, junctions,
  * symlinks and case resolved), without the \\?\ prefix. */
 int rf_win_canonical_dir(const char *path, char **out, rf_error *err);
+
+/* ---- denybin (denybin_win.c) ---- */
+
+/* Installs the built-in .cmd stubs into %LOCALAPPDATA%\ringfence\denybin,
+ * writing only those missing or changed (*written counts them); *dir is the
+ * folder (malloc'd UTF-8), to be put first on the command's PATH. */
+int rf_win_denybin_install(char **dir, size_t *written, rf_error *err);
 
 /* ---- ACLs (acl_apply_win.c) ---- */
 

@@ -1,39 +1,39 @@
 /*
- * bench_windows.h — the Windows half of the benchmark: hooks that the
- * Windows backends (backends/windows/) fill in, so that spawn latency and ACL
- * plan/apply time are measured on a real Windows machine and written in the
- * same JSON shape as the Linux run (see bench/README.md).
+ * bench_windows.h — the Windows half of the benchmark.  bench_windows.exe
+ * (built with mingw) runs `ringfence-win.exe bench FILES SPAWNS` for each
+ * workspace size, reads its output (format: backends/windows/bench_win.h)
+ * and writes results-windows.json and results-windows.md in the shape of
+ * the Linux spawn and scale phases (bench/README.md, "Windows").
  *
- * STATUS: compile-only placeholders.  Off Windows, and until the Windows
- * backends exist, every hook returns -ENOSYS with the reason in `why`, and
- * //bench/windows:bench_windows lists each Windows launcher as skipped.
+ * Under Wine the figures are plumbing checks only: Wine enforces neither
+ * restricted SIDs nor DACLs, and the output says so.
  */
 #ifndef RF_BENCH_WINDOWS_H
 #define RF_BENCH_WINDOWS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
-/* The launchers the Windows run measures, in table order. */
-typedef struct rf_bench_win_launcher {
-    const char *id;      /* "bare", "rf-lib-windows-unelevated", ... */
-    const char *name;
-    const char *backend; /* ringfence backend name, or NULL for bare CreateProcess */
-} rf_bench_win_launcher;
+/* One `ringfence-win bench` run, parsed. */
+typedef struct rf_bench_win_result {
+    bool wine;               /* platform wine (else windows) */
+    char note[512];          /* the run's own caveat ("" when none) */
+    long files;
+    double acl_first_ms, acl_again_ms;
+    long aces_present;
+    int spawns;
+    double *plain_ms;        /* own token: the floor */
+    double *restricted_ms;   /* write-restricted token in a job: the unelevated backend's spawn */
+    size_t n_plain, n_restricted;
+} rf_bench_win_result;
 
-extern const rf_bench_win_launcher rf_bench_win_launchers[];
-extern const size_t rf_bench_win_launcher_count;
+/* Parses the text of `ringfence-win bench` (format version 1).  0, or -1 with
+ * `why` naming the line and what was wrong; free the result either way. */
+int rf_bench_win_parse(const char *text, rf_bench_win_result *out, char *why, size_t why_len);
+void rf_bench_win_result_free(rf_bench_win_result *r);
 
-/* Starts `cmd.exe /c exit 0` (the Windows /bin/true) once through launcher
- * `l` with `workspace` as the writable root, waits for it, and reports the
- * wall time and the launcher's peak working set (KiB; -1 when in-process).
- * Returns 0, or a negative errno with `why` filled. */
-int rf_bench_win_spawn_once(const rf_bench_win_launcher *l, const char *workspace, double *ms,
-                            long *peak_kib, char *why, size_t why_len);
-
-/* The elevated backend's one-time grant: builds the ACE plan for a workspace
- * of `files` files (plan_ms) and applies it (apply_ms).  The per-command cost
- * after it is measured with rf_bench_win_spawn_once and must be flat. */
-int rf_bench_win_acl_apply(const char *workspace, long files, double *plan_ms, double *apply_ms,
-                           char *why, size_t why_len);
+/* Runs `EXE bench FILES SPAWNS` and parses what it prints.  0, or -1 with `why`. */
+int rf_bench_win_invoke(const char *exe, long files, int spawns, rf_bench_win_result *out, char *why,
+                        size_t why_len);
 
 #endif

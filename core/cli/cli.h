@@ -68,12 +68,26 @@ rf_policy *rf_cli_load_policy(const rf_policy_args *args);
 /* The managed policy path of this build (managed_path.c / managed_path_test.c). */
 const char *rf_cli_managed_policy_path(void);
 
+/* ringfence-setup of this build, for rf_install_find (the test build runs
+ * the test build of ringfence-setup, whose paths all lie in a test folder). */
+const char *rf_cli_setup_program(void);
+/* ringfence-grant of this build, relative to the install folders (rf_install_find). */
+const char *rf_cli_grant_program(void);
+
+/* $XDG_CONFIG_HOME/ringfence/policy.json (or ~/.config/...) when it exists,
+ * else NULL; malloc'd. */
+char *rf_cli_default_policy_file(void);
+
 void rf_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 int rf_cmd_run(int argc, char **argv);
 int rf_cmd_policy(int argc, char **argv);
 int rf_cmd_status(int argc, char **argv);
 int rf_cmd_demo(int argc, char **argv);
+int rf_cmd_setup(int argc, char **argv);     /* cmd_setup.c: execs ringfence-setup */
+int rf_cmd_uninstall(int argc, char **argv);
+int rf_cmd_grant(int argc, char **argv);   /* cmd_grant.c */
+int rf_cmd_ungrant(int argc, char **argv);
 int rf_cmd_probe(int argc, char **argv); /* probe/cmd_probe.c */
 
 #endif

@@ -48,7 +48,7 @@ bool rf_cli_policy_option(rf_policy_args *args, int opt, const char *value) {
 }
 
 /* $XDG_CONFIG_HOME/ringfence/policy.json (or ~/.config/...) when it exists. */
-static char *default_policy_file(void) {
+char *rf_cli_default_policy_file(void) {
     const char *xdg = getenv("XDG_CONFIG_HOME");
     const char *home = getenv("HOME");
     char path[4096];
@@ -63,7 +63,7 @@ static char *default_policy_file(void) {
 }
 
 rf_policy *rf_cli_load_policy(const rf_policy_args *args) {
-    char *fallback = args->policy_file ? NULL : default_policy_file();
+    char *fallback = args->policy_file ? NULL : rf_cli_default_policy_file();
     rf_load_options opts = {
         .policy_file = args->policy_file ? args->policy_file : fallback,
         .managed_file = rf_cli_managed_policy_path(),

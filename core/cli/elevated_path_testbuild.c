@@ -5,8 +5,12 @@
 #include <stdlib.h>
 
 #include "backends/linux/elevated/elevated_backend.h"
+#include "core/cli/cli.h"
 
 const char *rf_elevated_setup_record_path(void) {
     const char *path = getenv("RINGFENCE_TEST_SETUP_RECORD");
     return (path && path[0]) ? path : NULL;
 }
+
+/* The test build of ringfence-grant (setup.json from the same variable). */
+const char *rf_elevated_grant_program(void) { return rf_cli_grant_program(); }

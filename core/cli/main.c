@@ -16,6 +16,11 @@ static const char main_usage[] =
     "  policy show [options]          the merged policy and where each value came from\n"
     "  probe [--backend B | --all]    run the escape probes and print the matrix\n"
     "  demo                           a short scripted agent session, explained\n"
+    "  setup [--check]                (root) users, firewall and runner of the elevated\n"
+    "                                 backend; --check reports, changes nothing\n"
+    "  uninstall                      (root) remove everything setup made\n"
+    "  grant [--wait] DIR             let the elevated backend's sandbox users work in DIR\n"
+    "  ungrant DIR                    remove exactly what `grant` added\n"
     "\n"
     "  --version                      print the version\n"
     "  --help                         this text; `ringfence COMMAND --help` for more\n";
@@ -27,7 +32,8 @@ typedef struct subcommand {
 
 static const subcommand subcommands[] = {
     {"run", rf_cmd_run},       {"status", rf_cmd_status}, {"policy", rf_cmd_policy},
-    {"probe", rf_cmd_probe},   {"demo", rf_cmd_demo},
+    {"probe", rf_cmd_probe},   {"demo", rf_cmd_demo},     {"setup", rf_cmd_setup},
+    {"uninstall", rf_cmd_uninstall}, {"grant", rf_cmd_grant}, {"ungrant", rf_cmd_ungrant},
 };
 
 int main(int argc, char **argv) {

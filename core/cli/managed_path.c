@@ -7,3 +7,6 @@
 #endif
 
 const char *rf_cli_managed_policy_path(void) { return RF_MANAGED_POLICY_PATH; }
+
+const char *rf_cli_setup_program(void) { return "backends/linux/elevated/ringfence-setup"; }
+const char *rf_cli_grant_program(void) { return "backends/linux/elevated/ringfence-grant"; }

@@ -5,13 +5,14 @@
 # setup.json beside it, a workspace granted by ACL, and a caller that is a
 # member of the group.  Everything is removed on exit, also on failure.
 #
-# Args: ringfence_testbuild  ringfence-runner_testbuild  denybin-stub...
+# Args: ringfence_testbuild  ringfence-runner_testbuild  ringfence-grant_testbuild  denybin-stub...
 # Needs root (CI runs it as root); as another user it says so and fails.
 set -u
 
 RF_SRC="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 RUNNER_SRC="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"
-shift 2
+GRANT_SRC="$(cd "$(dirname "$3")" && pwd)/$(basename "$3")"
+shift 3
 STUBS=("$@")
 # shellcheck source=elevated_world.sh
 . "$(dirname "$0")/elevated_world.sh"
@@ -28,8 +29,7 @@ chown -R "$ME:$ME" "$WS" "$EXTRA" "$NOGRANT" "$OUT" "$SECRET"
 chmod 0777 "$OUT"
 chmod 0755 "$SECRET" && chmod 0644 "$SECRET/key"
 chmod -R a+rwX "$WS/.git"
-grant "$WS" && grant "$EXTRA" && grant "$NOGRANT"
-setfacl -x "u:$OFF,u:$ON" "$NOGRANT"
+# The workspace and the extra root are granted by the first run (ringfence-grant).
 # Someone else's granted workspace.
 THEIRS="$W/theirs"
 mkdir -p "$THEIRS/.git" && chown -R "$OTHER:$OTHER" "$THEIRS" && grant "$THEIRS"
@@ -54,6 +54,17 @@ echo "--- ringfence status (elevated), as a member:"
 echo "$status_out" | sed -n '/^elevated:/,/^$/p'
 status_other="$(as_user "$OTHER" "$BIN/ringfence" status 2>&1)"
 expect_contains "$status_other" "you are not in the group $GRP" "status: a non-member sees why it is unavailable"
+
+# ---- the first run grants the workspace (ringfence-grant), later runs do not ------------
+out="$(rf -- true 2>&1)"
+expect_eq "$?" 0 "the first run in a workspace succeeds"
+expect_contains "$out" "first elevated run in $WS: granting it" "the first run says, in one line, that it grants"
+expect_eq "$(getfacl -cp "$WS" 2>/dev/null | grep -c "^user:$OFF:rwx\|^user:$ON:rwx")" 2 \
+    "the workspace carries rwx entries for both sandbox users"
+expect_eq "$(getfacl -cp "$EXTRA" 2>/dev/null | grep -c "^user:$OFF:rwx\|^user:$ON:rwx")" 2 \
+    "the extra writable root of the policy is granted too"
+out="$(rf -- true 2>&1)"
+expect_eq "$out" "" "the second run grants nothing and says nothing"
 
 # ---- identity and files ------------------------------------------------------------
 out="$(rf -- id -u 2>&1)"
@@ -161,9 +172,8 @@ expect_contains "$out" "not in the group" "the non-member is told why"
 out="$(cd "$THEIRS" && as_user "$ME" "$BIN/ringfence" run --backend elevated --policy "$W/policy.json" --workspace "$THEIRS" -- true 2>&1)"
 expect_eq "$?" 125 "a workspace owned by someone else is refused"
 expect_contains "$out" "not by you" "the refusal says whose it is"
-out="$(cd "$NOGRANT" && as_user "$ME" "$BIN/ringfence" run --backend elevated --workspace "$NOGRANT" -- true 2>&1)"
-expect_eq "$?" 125 "a workspace that is not granted is refused"
-expect_contains "$out" "not granted" "the refusal says it is not granted"
+# An ungranted workspace run by the runner alone (no CLI to grant it first) is refused.
+setfacl -b "$NOGRANT"
 
 # ---- the runner on its own (its checks do not rely on the CLI's) -----------------
 frame() { # json: the 4-byte length (little-endian) and the bytes
@@ -207,6 +217,7 @@ $W/ws-link|ws-link: Not a directory|a workspace given as a symlink is refused (O
 $HALF|not granted|a workspace granted to the offline user only is refused
 $RX|not granted|a workspace granted read-only is refused
 $W/missing|No such file or directory|a missing workspace is refused
+$NOGRANT|not granted|a workspace without any grant is refused
 EOF2
 # A copy any user may execute (4755): the runner's own group check, not the mode, refuses.
 BIN2="$W/bin2"

@@ -7,12 +7,13 @@
 #            them, ended by pid)
 #   $W       a folder under /var/tmp (the sandbox's private /tmp would hide
 #            one under /tmp), removed on exit
-#   $BIN     the CLI ($BIN/ringfence), its denybin stubs, the test runner
+#   $BIN     the CLI ($BIN/ringfence), its denybin stubs, the test build of
+#            ringfence-grant, the test runner
 #            installed root:$GRP 4750, and setup.json beside it
 #   $HOMEDIR the caller's home; as_user USER CMD runs CMD as USER with a
 #            clean environment that points the CLI at $BIN/setup.json
 #
-# Before sourcing: RF_SRC, RUNNER_SRC (absolute paths), STUBS (array).
+# Before sourcing: RF_SRC, RUNNER_SRC, GRANT_SRC (absolute paths), STUBS (array).
 # Provides: uid, gid, as_user, grant, write_record, expect_* and counters.
 if [ "$(id -u)" != 0 ]; then
     echo "$0: needs root (creates users and a setuid runner)" >&2
@@ -61,8 +62,10 @@ gid() { getent group "$1" | cut -d: -f3; }
 W="$(mktemp -d /var/tmp/rf-elevated.XXXXXX)" || exit 1
 chmod 0755 "$W"
 BIN="$W/bin"
-mkdir -p "$BIN/denybin/stubs"
+mkdir -p "$BIN/denybin/stubs" "$BIN/backends/linux/elevated"
 cp "$RF_SRC" "$BIN/ringfence"
+# Beside the CLI, where it looks for the test build of ringfence-grant.
+cp "$GRANT_SRC" "$BIN/backends/linux/elevated/ringfence-grant_testbuild"
 for s in "${STUBS[@]}"; do cp "$s" "$BIN/denybin/stubs/"; done
 chmod -R a+rX "$BIN"
 install -o root -g "$GRP" -m 4750 "$RUNNER_SRC" "$BIN/ringfence-runner"

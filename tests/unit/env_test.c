@@ -1,6 +1,7 @@
 /* env_test.c — the environment builder: globs, scrub defaults, `set`, network
  * shims, PATH, the GIT_SSH_COMMAND substitution and duplicate names. */
 #include <errno.h>
+#include <fnmatch.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,10 +62,35 @@ static void test_glob(void) {
         {"PATH", "PATH", true, "literal"},
         {"PATH", "PATHS", false, "literal is whole-name"},
         {"*", "", true, "star matches the empty name"},
+        {"**_KEY", "A_KEY", true, "two stars in a row"},
+        {"*_A*_B", "X_A_BC", false, "no _B at the end"},
+        {"*_TOKEN", "A_TOKEN_TOKEN", true, "backtracking: the last _TOKEN"},
+        {"*_A*_B", "X_A_C_A_B", true, "backtracking: the later _A"},
+        {"A\\*", "A*", true, "escaped star is literal (fnmatch path)"},
+        {"A\\*", "AB", false, "escaped star matches only a star"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         CHECK(rf_env_glob_match(cases[i].pattern, cases[i].name) == cases[i].match,
               "glob '%s' on '%s': %s", cases[i].pattern, cases[i].name, cases[i].reason);
+}
+
+/* Star-only patterns take a path of their own (env_glob.c): it must answer
+ * exactly as fnmatch(pattern, name, 0) on every pair below. */
+static void test_glob_star_path_agrees_with_fnmatch(void) {
+    static const char *const patterns[] = {
+        "*", "**", "*_TOKEN", "*_TOKEN_*", "AWS_*", "*A*", "A*B*C", "*_A*_B", "A", "", "*_*_*", "A**B",
+    };
+    static const char *const names[] = {
+        "", "A", "AB", "ABC", "AXBXC", "ACB", "GITHUB_TOKEN", "GITHUB_TOKEN_FILE", "TOKEN", "_TOKEN",
+        "AWS_", "AWS", "X_A_A_C_B", "X_A_C_A_B", "A_B_C", "__", "AAB", "ABAB",
+    };
+    size_t n_p = sizeof patterns / sizeof patterns[0], n_n = sizeof names / sizeof names[0];
+    for (size_t i = 0; i < n_p; i++)
+        for (size_t j = 0; j < n_n; j++) {
+            bool want = fnmatch(patterns[i], names[j], 0) == 0;
+            CHECK(rf_env_glob_match(patterns[i], names[j]) == want, "glob '%s' on '%s': fnmatch says %s",
+                  patterns[i], names[j], want ? "match" : "no match");
+        }
 }
 
 static void test_scrub_defaults(void) {
@@ -393,6 +419,7 @@ static void test_duplicates(void) {
 
 int main(void) {
     test_glob();
+    test_glob_star_path_agrees_with_fnmatch();
     test_scrub_defaults();
     test_set();
     test_shim_table();

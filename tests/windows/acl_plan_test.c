@@ -16,6 +16,7 @@
 #define SID_CACHE "S-1-5-21-21-22-23-24"
 #define EVERYONE "S-1-1-0"
 #define LOGON "S-1-5-5-0-99999"
+#define SID_RO "S-1-5-21-31-32-33-34"
 
 static const char *const roots[] = {"C:\\Users\\dev\\ws", "C:\\Users\\dev\\cache"};
 static const char *const root_sids[] = {SID_WS, SID_CACHE};
@@ -310,8 +311,72 @@ static void test_model(void) {
     rf_acl_plan_free(&plan);
 }
 
+/* A read-only run: its SID has no ACE but the NUL device, so no case that
+ * writes can pass, under either reading of "write access"; reads stay. */
+static void test_readonly(void) {
+    rf_acl_plan plan = {0};
+    rf_error err = {0};
+    CHECK(rf_acl_plan_readonly(SID_RO, &plan, &err) == 0, "%s", err.message);
+    CHECK(plan.len == 1 && plan.aces[0].is_device && strcmp(plan.aces[0].path, RF_NUL_DEVICE) == 0 &&
+              plan.aces[0].type == RF_ACE_ALLOW && strcmp(plan.aces[0].sid, SID_RO) == 0,
+          "the read-only plan grants the NUL device and nothing else (%zu ACEs)", plan.len);
+    CHECK(rf_acl_plan_readonly(EVERYONE, &(rf_acl_plan){0}, &err) < 0,
+          "Everyone is refused as the read-only SID");
+
+    /* The workspace plan is applied too, as on a machine where earlier runs
+     * granted it: the read-only SID must still get nothing from it. */
+    rf_acl_plan ws_plan = {0};
+    CHECK(rf_acl_plan_build(&default_input, &ws_plan, &err) == 0, "%s", err.message);
+    static const char *const ro[] = {SID_RO};
+    static const struct {
+        am_op op;
+        const char *path;
+        bool allowed;
+        const char *reason;
+    } ro_cases[] = {
+        {AM_WRITE, "ws\\src\\main.c", false, "edit a workspace file"},
+        {AM_WRITE, "ws\\new.txt", false, "create a workspace file"},
+        {AM_MKDIR, "ws\\build", false, "create a workspace folder"},
+        {AM_WRITE, "cache\\blob", false, "write another root"},
+        {AM_WRITE, "outside\\new.txt", false, "Everyone:F folder outside (#17551)"},
+        {AM_WRITE, "notes.txt", false, "the user's own file"},
+        {AM_READ, "ws\\src\\main.c", true, "reading the workspace stays allowed"},
+        {AM_READ, "notes.txt", true, "reading outside stays allowed"},
+    };
+    const uint32_t readings[] = {AM_WRITE_NARROW, AM_WRITE_BROAD};
+    for (int r = 0; r < 2; r++) {
+        am_token tok = {user_sids, sizeof user_sids / sizeof user_sids[0], ro, 1, true,
+                        readings[r]};
+        for (size_t i = 0; i < sizeof ro_cases / sizeof ro_cases[0]; i++) {
+            am_fs fs = {0};
+            build_fixture(&fs);
+            am_apply_plan(&fs, &ws_plan, USER);
+            am_apply_plan(&fs, &plan, USER);
+            char path[256];
+            path_of(ro_cases[i].path, path, sizeof path);
+            bool got = am_try(&fs, &tok, ro_cases[i].op, path, NULL, USER);
+            CHECK(got == ro_cases[i].allowed, "read-only (%s): %s: got %s",
+                  r ? "broad" : "narrow", ro_cases[i].reason, got ? "allowed" : "denied");
+            am_free(&fs);
+        }
+    }
+    /* Contrast: the workspace SID on the same machine can write there. */
+    static const char *const ws_only[] = {SID_WS};
+    am_token ws_tok = {user_sids, sizeof user_sids / sizeof user_sids[0], ws_only, 1, true,
+                       AM_WRITE_BROAD};
+    am_fs fs = {0};
+    build_fixture(&fs);
+    am_apply_plan(&fs, &ws_plan, USER);
+    CHECK(am_try(&fs, &ws_tok, AM_WRITE, "C:\\Users\\dev\\ws\\new.txt", NULL, USER),
+          "the model is not vacuous: the workspace SID writes the workspace");
+    am_free(&fs);
+    rf_acl_plan_free(&ws_plan);
+    rf_acl_plan_free(&plan);
+}
+
 int main(void) {
     test_plan_content();
+    test_readonly();
     test_plan_refusals();
     test_model();
     return check_summary("acl_plan_test");

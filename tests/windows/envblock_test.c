@@ -109,7 +109,28 @@ static void test_block(void) {
     free(block);
 }
 
+static void test_pathext(void) {
+    static const struct {
+        const char *in, *want, *reason;
+    } cases[] = {
+        {NULL, ".COM;.EXE;.BAT;.CMD", "no PATHEXT: the Windows default, which has .CMD"},
+        {"", ".COM;.EXE;.BAT;.CMD", "empty PATHEXT: the default"},
+        {".COM;.EXE;.BAT;.CMD;.VBS", ".COM;.EXE;.BAT;.CMD;.VBS", "already lists .CMD: unchanged"},
+        {".com;.exe;.cmd", ".com;.exe;.cmd", ".cmd in lower case counts"},
+        {".COM;.EXE", ".COM;.EXE;.CMD", "no .CMD: appended (position does not matter)"},
+        {".COM;.EXE;", ".COM;.EXE;.CMD", "a trailing ';' gives no empty entry"},
+        {".CMDX;.EXE", ".CMDX;.EXE;.CMD", ".CMDX is not .CMD"},
+        {"X.CMD;.EXE", "X.CMD;.EXE;.CMD", "an entry merely ending in .CMD is not .CMD"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *got = rf_win_pathext_with_cmd(cases[i].in);
+        CHECK_STR_EQ(got, cases[i].want, "%s", cases[i].reason);
+        free(got);
+    }
+}
+
 int main(void) {
+    test_pathext();
     test_utf16();
     test_block();
     return check_summary("envblock_test");

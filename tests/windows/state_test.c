@@ -1,10 +1,9 @@
-/* state_test.c — path keys, the JSON reader, and the state file (SIDs per canonical path). */
+/* state_test.c — path keys, the state file's JSON, and the state (SIDs per canonical path). */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "backends/windows/json_min.h"
 #include "backends/windows/state.h"
 #include "backends/windows/winpath.h"
 #include "tests/check.h"
@@ -59,38 +58,82 @@ static void test_keys(void) {
               "'%s' within '%s' is %d", within[i].path, within[i].dir, within[i].want);
 }
 
+/* The state file's JSON layer (cJSON underneath): what it refuses, and that
+ * text survives escaping both ways. */
 static void test_json(void) {
     static const struct {
         const char *text;
-        bool ok;
+        const char *want_error; /* NULL: accepted */
         const char *reason;
     } cases[] = {
-        {"{\"a\": [1, -2, true, false, null, \"x\"]}", true, "all value kinds"},
-        {"\"\\u00e9\\ud83d\\ude00\\n\"", true, "escapes and a surrogate pair"},
-        {"{\"a\": 1,}", false, "trailing comma"},
-        {"{\"a\" 1}", false, "missing colon"},
-        {"[1.5]", false, "fraction"},
-        {"[01]", false, "leading zero"},
-        {"\"\\ud800\"", false, "unpaired surrogate"},
-        {"\"\\u0000\"", false, "NUL in a string"},
-        {"\"a\nb\"", false, "raw control character"},
-        {"[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]", false, "nesting too deep"},
-        {"{} x", false, "trailing text"},
-        {"[99999999999999999999]", false, "number out of range"},
+        {"{\"version\": 1,}", "parse state JSON: invalid JSON at byte", "trailing comma"},
+        {"{\"version\" 1}", "parse state JSON", "missing colon"},
+        {"{\"version\": 1} x", "parse state JSON", "trailing text"},
+        {"\"\\ud800\"", "parse state JSON", "unpaired surrogate"},
+        {"{\"version\": 1, \"roots\": [{\"path\": \"C:\\\\a\\u0000b\", "
+         "\"sid\": \"S-1-5-21-1-2-3-4\"}]}",
+         "NUL (\\u0000) in a string at byte 40", "NUL escape would cut the path short"},
+        {"{\"version\": 1, \"roots\": [{\"path\": \"C:\\\\u0000\", "
+         "\"sid\": \"S-1-5-21-1-2-3-4\"}]}",
+         NULL, "an escaped backslash before u0000 is a folder name, not a NUL"},
+        {"[1]", "field 'version'", "not an object"},
+        {"{\"version\": \"1\"}", "field 'version'", "version as a string"},
+        {"{\"version\": 1.5}", "field 'version'", "fractional version"},
+        {"{\"version\": 1, \"grants\": [], \"grants\": []}", "field 'grants' appears twice",
+         "a repeated field would hide grants from ungrant"},
+        {"{\"version\": 1, \"grants\": [{\"path\": \"C:\\\\a\", \"sid\": \"S-1-5-21-1-2-3-4\","
+         "\"type\": \"allow\", \"mask\": 1.5, \"inherit\": 3}]}",
+         "grants[0]", "fractional mask"},
+        {"{\"version\": 1, \"grants\": [{\"path\": \"C:\\\\a\", \"sid\": \"S-1-5-21-1-2-3-4\","
+         "\"type\": \"allow\", \"mask\": 4294967296, \"inherit\": 3}]}",
+         "grants[0]", "mask above 32 bits"},
+        {"{\"version\": 1, \"grants\": [{\"path\": \"C:\\\\a\", \"sid\": \"S-1-5-21-1-2-3-4\","
+         "\"type\": \"allow\", \"mask\": -1, \"inherit\": 3}]}",
+         "grants[0]", "negative mask"},
+        {"{\"version\": 1, \"grants\": [{\"path\": \"C:\\\\a\", \"sid\": \"S-1-5-21-1-2-3-4\","
+         "\"type\": \"allow\", \"mask\": 1, \"inherit\": 256}]}",
+         "grants[0]", "inherit flags above a byte"},
+        {"{\"version\": 1, \"grants\": [{\"path\": \"C:\\\\a\", \"sid\": \"S-1-5-21-1-2-3-4\","
+         "\"type\": \"allow\", \"mask\": 4294967295, \"inherit\": 255}]}",
+         NULL, "the largest mask and inherit flags"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        rf_json *v = NULL;
+        rf_win_state *st = NULL;
         rf_error err = {0};
-        int rc = rf_json_parse(cases[i].text, &v, &err);
-        CHECK((rc == 0) == cases[i].ok, "%s: %s", cases[i].reason, err.message);
-        rf_json_free(v);
+        int rc = rf_win_state_parse(cases[i].text, &st, &err);
+        if (cases[i].want_error)
+            CHECK(rc == -EINVAL && !st && strstr(err.message, cases[i].want_error),
+                  "%s: want '%s', got '%s'", cases[i].reason, cases[i].want_error, err.message);
+        else
+            CHECK(rc == 0 && st, "%s: %s", cases[i].reason, err.message);
+        rf_win_state_free(st);
     }
-    rf_json *v = NULL;
+
+    /* \u escapes decode to UTF-8, and UTF-8 and backslashes are written back
+     * so that they read the same. */
+    rf_win_state *st = NULL, *back = NULL;
     rf_error err = {0};
-    CHECK(rf_json_parse("\"\\u00e9\\ud83d\\ude00\"", &v, &err) == 0 && v &&
-              strcmp(v->string, "\xc3\xa9\xf0\x9f\x98\x80") == 0,
-          "\\u escapes decode to UTF-8");
-    rf_json_free(v);
+    char *text = NULL;
+    CHECK(rf_win_state_parse("{\"version\": 1, \"roots\": [{\"path\": \"C:\\\\caf\\u00e9\\ud83d"
+                             "\\ude00\", \"sid\": \"S-1-5-21-1-2-3-4\"}]}",
+                             &st, &err) == 0 &&
+              st->n_roots == 1 && strcmp(st->roots[0].path, "C:\\caf\xc3\xa9\xf0\x9f\x98\x80") == 0,
+          "\\u escapes decode to UTF-8: %s", err.message);
+    rf_ace big = {.path = "C:\\caf\xc3\xa9", .type = RF_ACE_DENY, .mask = UINT32_MAX,
+                  .inherit = 0xFF, .sid = "S-1-5-21-1-2-3-4"};
+    CHECK(st && rf_win_state_add_grant(st, &big, &err) == 0, "add a grant: %s", err.message);
+    CHECK(st && rf_win_state_to_json(st, &text, &err) == 0 && text &&
+              strstr(text, "4294967295") && text[strlen(text) - 1] == '\n',
+          "the largest mask is written as a whole number, and the file ends in a newline");
+    CHECK(text && rf_win_state_parse(text, &back, &err) == 0 && back->n_roots == 1 &&
+              strcmp(back->roots[0].path, st->roots[0].path) == 0 && back->n_grants == 1 &&
+              back->grants[0].mask == UINT32_MAX && back->grants[0].inherit == 0xFF &&
+              back->grants[0].type == RF_ACE_DENY &&
+              strcmp(back->grants[0].path, "C:\\caf\xc3\xa9") == 0,
+          "UTF-8 paths, backslashes and 32-bit masks survive a round trip: %s", err.message);
+    free(text);
+    rf_win_state_free(back);
+    rf_win_state_free(st);
 }
 
 /* A random source that counts up, so every SID differs and is predictable. */

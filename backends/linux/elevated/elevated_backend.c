@@ -117,6 +117,14 @@ static void el_probe(rf_backend_status *out) {
         unavailable(out, why);
         return;
     }
+    char *grant = NULL;
+    if (rf_elevated_grant_find(&grant, &err) < 0) {
+        snprintf(why, sizeof why, "ringfence-grant, which grants a workspace at its first run, is missing: %.400s",
+                 err.message);
+        unavailable(out, why);
+        return;
+    }
+    free(grant);
     if (!caller_in_group(rec.group.id)) {
         snprintf(why, sizeof why, "you are not in the group %s that may use the sandbox users (sudo usermod -aG "
                  "%s $USER, then log in again)", rec.group.name, rec.group.name);
@@ -219,6 +227,9 @@ static int el_prepare(const rf_policy *policy, void **state, rf_error *err) {
         rc = rf_fail(err, RF_EBACKEND, "the workspace %s is owned by uid %u, not by you (uid %u): the elevated "
                      "backend runs commands only in your own folders", policy->workspace, (unsigned)ws.st_uid,
                      (unsigned)getuid());
+    /* Granted by the user's record, or granted now (once per workspace). */
+    if (rc == 0)
+        rc = rf_elevated_ensure_granted(policy, err);
     if (rc == 0 && (rc = rf_policy_protected_paths(policy, &st->protected_paths)) < 0)
         rc = rf_fail_errno(err, -rc, "listing the protected paths");
     if (rc == 0)

@@ -11,4 +11,17 @@ extern const rf_backend rf_backend_elevated;
  * the backend; the test build overrides it (core/cli/elevated_path_testbuild.c). */
 const char *rf_elevated_setup_record_path(void);
 
+/* elevated_grant.c: ringfence-grant of this build, relative to the install
+ * folders (weak default "backends/linux/elevated/ringfence-grant"; the test
+ * build of the CLI names the test build of ringfence-grant). */
+const char *rf_elevated_grant_program(void);
+
+/* Finds it (rf_install_find); *out is malloc'd. */
+int rf_elevated_grant_find(char **out, rf_error *err);
+
+/* The first elevated run in a workspace: when the user's grants record
+ * (rf_grant_lookup) does not hold it, runs ringfence-grant for it with the
+ * policy's files and writable roots, saying so in one line on stderr. */
+int rf_elevated_ensure_granted(const rf_policy *policy, rf_error *err);
+
 #endif

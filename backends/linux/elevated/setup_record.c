@@ -120,18 +120,20 @@ static int get_string(const cJSON *obj, const char *key, const char *field, char
     return 0;
 }
 
-static int get_uint(const cJSON *obj, const char *key, const char *field, unsigned max,
-                    unsigned *out, const char *path, rf_error *err) {
+static int get_uint(const cJSON *obj, const char *key, const char *field, unsigned min,
+                    unsigned max, unsigned *out, const char *path, rf_error *err) {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    if (!cJSON_IsNumber(v) || v->valuedouble < 1 || v->valuedouble > max ||
+    if (!cJSON_IsNumber(v) || v->valuedouble < min || v->valuedouble > max ||
         v->valuedouble != (double)(unsigned)v->valuedouble)
         return bad_field(path, field, "is missing or not a whole number in range", err);
     *out = (unsigned)v->valuedouble;
     return 0;
 }
 
-static int get_principal(const cJSON *root, const char *key, bool is_user, rf_setup_principal *p,
-                         const char *path, rf_error *err) {
+/* In an incomplete record (`partial`), ids not yet known are 0 and digests
+ * not yet computed are "". */
+static int get_principal(const cJSON *root, const char *key, bool is_user, bool partial,
+                         rf_setup_principal *p, const char *path, rf_error *err) {
     const cJSON *obj = cJSON_GetObjectItemCaseSensitive(root, key);
     char field[64];
     if (!cJSON_IsObject(obj))
@@ -142,7 +144,7 @@ static int get_principal(const cJSON *root, const char *key, bool is_user, rf_se
         rc = bad_field(path, field, "is not a valid user or group name", err);
     snprintf(field, sizeof field, "%s.id", key);
     if (rc == 0)
-        rc = get_uint(obj, "id", field, 0x7fffffffu, &p->id, path, err);
+        rc = get_uint(obj, "id", field, partial ? 0 : 1, 0x7fffffffu, &p->id, path, err);
     p->home[0] = '\0';
     if (rc == 0 && is_user) {
         snprintf(field, sizeof field, "%s.home", key);
@@ -161,15 +163,16 @@ static int get_path(const cJSON *obj, const char *key, const char *field, char *
     return rc;
 }
 
-static int get_digest(const cJSON *obj, const char *key, const char *field, char *out,
-                      const char *path, rf_error *err) {
+static int get_digest(const cJSON *obj, const char *key, const char *field, bool partial,
+                      char *out, const char *path, rf_error *err) {
     int rc = get_string(obj, key, field, out, 65, path, err);
-    if (rc == 0 && !is_hex64(out))
+    if (rc == 0 && !(partial && out[0] == '\0') && !is_hex64(out))
         rc = bad_field(path, field, "is not a SHA-256 digest in lower-case hex", err);
     return rc;
 }
 
-static int get_firewall(const cJSON *root, rf_setup_record *rec, const char *path, rf_error *err) {
+static int get_firewall(const cJSON *root, bool partial, rf_setup_record *rec, const char *path,
+                        rf_error *err) {
     const cJSON *fw = cJSON_GetObjectItemCaseSensitive(root, "firewall");
     if (!cJSON_IsObject(fw))
         return bad_field(path, "firewall", "is missing or not an object", err);
@@ -177,7 +180,7 @@ static int get_firewall(const cJSON *root, rf_setup_record *rec, const char *pat
     if (rc == 0 && !is_name(rec->table))
         rc = bad_field(path, "firewall.table", "is not a valid table name", err);
     if (rc == 0)
-        rc = get_digest(fw, "sha256", "firewall.sha256", rec->table_sha256, path, err);
+        rc = get_digest(fw, "sha256", "firewall.sha256", partial, rec->table_sha256, path, err);
     if (rc == 0)
         rc = get_path(fw, "restore_unit", "firewall.restore_unit", rec->restore_unit,
                       sizeof rec->restore_unit, path, err);
@@ -200,7 +203,8 @@ static int get_firewall(const cJSON *root, rf_setup_record *rec, const char *pat
     return rc;
 }
 
-static int parse_record(const char *text, const char *path, rf_setup_record *rec, rf_error *err) {
+static int parse_record(const char *text, const char *path, bool accept_incomplete,
+                        rf_setup_record *rec, rf_error *err) {
     cJSON *root = cJSON_Parse(text);
     if (!cJSON_IsObject(root)) {
         cJSON_Delete(root);
@@ -209,23 +213,32 @@ static int parse_record(const char *text, const char *path, rf_setup_record *rec
     }
     memset(rec, 0, sizeof *rec);
     unsigned format = 0;
-    int rc = get_uint(root, "format", "format", 1000, &format, path, err);
+    int rc = get_uint(root, "format", "format", 1, 1000, &format, path, err);
     if (rc == 0 && format != RF_SETUP_FORMAT)
         rc = rf_fail(err, -EINVAL, "setup record %s has format %u; this ringfence reads format %d "
                      "(re-run `sudo ringfence setup`)", path, format, RF_SETUP_FORMAT);
     rec->format = (int)format;
+    /* A record without "complete" predates the field and was written whole. */
+    const cJSON *complete = cJSON_GetObjectItemCaseSensitive(root, "complete");
+    if (rc == 0 && complete && !cJSON_IsBool(complete))
+        rc = bad_field(path, "complete", "is not true or false", err);
+    rec->incomplete = rc == 0 && cJSON_IsFalse(complete);
+    bool partial = rec->incomplete;
+    if (rc == 0 && partial && !accept_incomplete)
+        rc = rf_fail(err, -EAGAIN, "setup record %s records an unfinished setup (interrupted?): "
+                     "re-run `sudo ringfence setup`", path);
     if (rc == 0)
         rc = get_string(root, "version", "version", rec->version, sizeof rec->version, path, err);
     if (rc == 0)
-        rc = get_principal(root, "group", false, &rec->group, path, err);
+        rc = get_principal(root, "group", false, partial, &rec->group, path, err);
     if (rc == 0)
-        rc = get_principal(root, "offline", true, &rec->offline, path, err);
+        rc = get_principal(root, "offline", true, partial, &rec->offline, path, err);
     if (rc == 0)
-        rc = get_principal(root, "online", true, &rec->online, path, err);
-    if (rc == 0 && rec->offline.id == rec->online.id)
+        rc = get_principal(root, "online", true, partial, &rec->online, path, err);
+    if (rc == 0 && rec->offline.id == rec->online.id && rec->offline.id != 0)
         rc = bad_field(path, "online.id", "equals offline.id", err);
     if (rc == 0)
-        rc = get_firewall(root, rec, path, err);
+        rc = get_firewall(root, partial, rec, path, err);
     const cJSON *runner = cJSON_GetObjectItemCaseSensitive(root, "runner");
     if (rc == 0 && !cJSON_IsObject(runner))
         rc = bad_field(path, "runner", "is missing or not an object", err);
@@ -233,7 +246,7 @@ static int parse_record(const char *text, const char *path, rf_setup_record *rec
         rc = get_path(runner, "path", "runner.path", rec->runner_path, sizeof rec->runner_path,
                       path, err);
     if (rc == 0)
-        rc = get_digest(runner, "sha256", "runner.sha256", rec->runner_sha256, path, err);
+        rc = get_digest(runner, "sha256", "runner.sha256", partial, rec->runner_sha256, path, err);
     cJSON_Delete(root);
     return rc;
 }
@@ -245,7 +258,18 @@ int rf_setup_record_load(const char *path, bool require_root_owned, rf_setup_rec
     if (rc == 0)
         rc = read_text(path, require_root_owned, &text, err);
     if (rc == 0)
-        rc = parse_record(text, path, out, err);
+        rc = parse_record(text, path, false, out, err);
+    free(text);
+    return rc;
+}
+
+int rf_setup_record_load_progress(const char *path, rf_setup_record *out, rf_error *err) {
+    char *text = NULL;
+    int rc = check_parent_root_owned(path, err);
+    if (rc == 0)
+        rc = read_text(path, true, &text, err);
+    if (rc == 0)
+        rc = parse_record(text, path, true, out, err);
     free(text);
     return rc;
 }
@@ -283,6 +307,7 @@ static cJSON *record_json(const rf_setup_record *rec) {
     ok = ok && cJSON_AddStringToObject(runner, "path", rec->runner_path) &&
          cJSON_AddStringToObject(runner, "sha256", rec->runner_sha256) &&
          cJSON_AddNumberToObject(root, "format", RF_SETUP_FORMAT) &&
+         cJSON_AddBoolToObject(root, "complete", !rec->incomplete) &&
          cJSON_AddStringToObject(root, "version", rec->version);
     const struct { const char *key; const rf_setup_principal *p; bool user; } who[] = {
         {"group", &rec->group, false},
@@ -333,8 +358,12 @@ int rf_setup_record_save(const char *path, const rf_setup_record *rec, rf_error 
         return rf_fail_errno(err, ENOMEM, "building setup record %s", path);
     char tmp[PATH_MAX];
     int rc = 0;
-    if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid()) >= sizeof tmp)
+    /* A fixed name: one writer at a time (ringfence-setup locks the folder),
+     * and a file left by a writer killed mid-way is replaced, not piled up. */
+    if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp)
         rc = rf_fail(err, -ENAMETOOLONG, "setup record path %s is too long", path);
+    if (rc == 0 && unlink(tmp) < 0 && errno != ENOENT)
+        rc = rf_fail_errno(err, errno, "removing the stale %s", tmp);
     int fd = rc == 0 ? open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644) : -1;
     if (rc == 0 && fd < 0)
         rc = rf_fail_errno(err, errno, "creating %s", tmp);

@@ -47,6 +47,12 @@ typedef struct rf_setup_record {
     /* The setuid runner. */
     char runner_path[256];
     char runner_sha256[65];
+    /* Written by ringfence-setup before and after each step of an unfinished
+     * setup (JSON "complete": false): ids may be 0 and digests empty for the
+     * steps not yet done.  rf_setup_record_load refuses such a record, so the
+     * runner and the CLI never act on a half-done setup; only setup and
+     * uninstall read it, with rf_setup_record_load_progress. */
+    bool incomplete;
 } rf_setup_record;
 
 /* Reads and validates the record at `path`.  Every field above must be
@@ -54,9 +60,15 @@ typedef struct rf_setup_record {
  * digests).  With `require_root_owned`, the file and its directory must be
  * owned by root and not writable by group or others (a forged record would
  * name users of the caller's choosing).  Returns -ENOENT when the file does
- * not exist (setup never ran), RF_EPOLICY-free codes otherwise. */
+ * not exist (setup never ran), -EAGAIN when it records an interrupted setup
+ * ("complete": false), RF_EPOLICY-free codes otherwise. */
 int rf_setup_record_load(const char *path, bool require_root_owned, rf_setup_record *out,
                          rf_error *err);
+
+/* Like rf_setup_record_load(path, true, ...), but also accepts an incomplete
+ * record (see `incomplete`), for ringfence-setup to resume or undo an
+ * interrupted setup.  Names and paths are still validated. */
+int rf_setup_record_load_progress(const char *path, rf_setup_record *out, rf_error *err);
 
 /* Writes the record atomically (temporary file in the same folder, fsync,
  * rename), mode 0644.  Creates nothing but the file. */

@@ -1,0 +1,96 @@
+/*
+ * grant_record.h — $XDG_STATE_HOME/ringfence/grants.json: what
+ * `ringfence grant` changed, so that later runs pay nothing proportional to
+ * the size of the workspace (rf_grant_lookup: one stat and one small file)
+ * and `ringfence ungrant` removes exactly what was added.
+ *
+ * One entry per granted workspace, found by the device and inode of its root
+ * directory (a renamed workspace stays granted; a new directory at the old
+ * path does not), plus one shared entry for the home folder's grants
+ * (traverse, tool folders, deny paths outside any workspace).  Each entry
+ * keeps its plan (targets and uids, so an ungrant undoes what was done even
+ * after the policy changed) and the files whose ACL could not be undone from
+ * the uids alone ("saved": their ACL before and after, see acl_model.h).
+ *
+ * The record is the user's own cache, never trusted by the runner (which
+ * checks the ACL of the workspace itself).  This library uses cJSON only, no
+ * libacl, so the CLI can link it.
+ */
+#ifndef RF_ELEVATED_GRANT_RECORD_H
+#define RF_ELEVATED_GRANT_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "backends/linux/elevated/acl_model.h"
+#include "backends/linux/elevated/grant_plan.h"
+#include "core/ringfence.h"
+
+#define RF_GRANT_FORMAT 1
+
+typedef struct rf_grant_saved {
+    char *path;
+    uint64_t dev, ino;
+    bool is_default;
+    char *before; /* rf_acl_format text; "" when there was none */
+    char *after;  /* what the grant set */
+} rf_grant_saved;
+
+typedef struct rf_grant_entry {
+    char *path; /* the workspace root, or the home folder for the shared entry */
+    bool shared;
+    uint64_t dev, ino;
+    bool complete;      /* false while the walk of existing files runs */
+    bool walk_started;  /* a walk began: a later one resumes it */
+    int64_t granted_at; /* seconds since the epoch */
+    rf_grant_plan plan; /* the targets of this entry only */
+    /* Kept in a file of its own (<record>.d/<scope>-<dev>-<ino>.json), so
+     * that grants.json, which every lookup reads, stays small however many
+     * files needed saving; loaded only by grant and ungrant. */
+    rf_grant_saved *saved;
+    size_t n_saved, cap_saved;
+    bool saved_dirty;  /* changed since loaded: rewritten by rf_grant_record_save */
+    bool saved_sorted; /* sorted by (dev, ino, type) for lookups */
+    uint64_t changed, visited, skipped_not_owned;
+} rf_grant_entry;
+
+typedef struct rf_grant_record {
+    rf_grant_entry *entries;
+    size_t n, cap;
+} rf_grant_record;
+
+/* $XDG_STATE_HOME/ringfence/grants.json, else ~/.local/state/ringfence/grants.json. */
+int rf_grant_record_path(char **out, rf_error *err);
+
+/* Loads the record (with each entry's saved ACLs when `with_saved`); a
+ * missing file is an empty record. */
+int rf_grant_record_load(const char *path, bool with_saved, rf_grant_record *out, rf_error *err);
+/* Writes it atomically (temporary file, fsync, rename), mode 0600, creating
+ * the folder (0700) when needed: first the changed saved-ACL files, then
+ * grants.json, then removes saved-ACL files no entry names any more.  Only
+ * for a record loaded `with_saved`. */
+int rf_grant_record_save(const char *path, const rf_grant_record *rec, rf_error *err);
+void rf_grant_record_free(rf_grant_record *rec);
+
+/* Takes an exclusive lock on `<path>.lock` (blocking); returns the fd to
+ * close, or a negative errno. */
+int rf_grant_record_lock(const char *path, rf_error *err);
+
+rf_grant_entry *rf_grant_record_find(rf_grant_record *rec, uint64_t dev, uint64_t ino, bool shared);
+/* A new entry (zeroed but for the given fields), or NULL on ENOMEM. */
+rf_grant_entry *rf_grant_record_add(rf_grant_record *rec, const char *path, uint64_t dev,
+                                    uint64_t ino, bool shared);
+void rf_grant_record_remove(rf_grant_record *rec, rf_grant_entry *entry);
+int rf_grant_entry_save_acl(rf_grant_entry *entry, const char *path, uint64_t dev, uint64_t ino,
+                            bool is_default, const char *before, const char *after);
+/* Binary search (the list is sorted on first use). */
+const rf_grant_saved *rf_grant_entry_find_saved(rf_grant_entry *entry, uint64_t dev, uint64_t ino,
+                                                bool is_default);
+
+/* For the CLI's elevated backend: stats `workspace_path` and sets *granted
+ * when the record holds a grant of that directory (same device and inode).
+ * Cost: one stat and reading grants.json, whatever the workspace's size. */
+int rf_grant_lookup(const char *workspace_path, bool *granted, rf_error *err);
+
+#endif
