@@ -6,7 +6,7 @@
 # and what the probes saw, and on any broken probe.
 #
 # Args: ringfence_testbuild  ringfence-runner_testbuild  rf-probe  elevated_world.sh
-#       ringfence-grant  denybin-stub...
+#       ringfence-grant_testbuild  denybin-stub...
 # Needs root (it builds users and installs a setuid runner).
 set -u
 
@@ -22,8 +22,7 @@ STUBS=("$@")
 
 mkdir -p "$BIN/probe"
 cp "$PROBE_SRC" "$BIN/probe/rf-probe"
-cp "$GRANT_SRC" "$BIN/ringfence-grant"
-chmod -R a+rX "$BIN"
+chmod -R a+rX "$BIN/probe"
 PROBES="$W/probes"
 mkdir -p "$PROBES" && chown "$ME:$ME" "$PROBES"
 
@@ -35,7 +34,11 @@ check() { # description, condition
     if eval "$2"; then ok; echo "ok   $1"; else bad "$1"; fi
 }
 check "exit status 0 (got $status)" '[ "$status" -eq 0 ]'
-check "the elevated column ran" 'grep -q "\"name\":[[:space:]]*\"elevated\"" "$out"'
+check "the elevated column ran" 'jq -e ".backends[] | select(.name == \"elevated\") | .ran" "$out" >/dev/null'
+check "every guarantee of elevated is enforced" \
+    '[ "$(jq -r ".backends[] | select(.name == \"elevated\") | .guarantees[]" "$out" | sort -u)" = enforced ]'
+check "at least 40 probes blocked under elevated" \
+    '[ "$(jq "[.probes[].results.elevated.outcome | select(. == \"blocked\")] | length" "$out")" -ge 40 ]'
 check "no mismatches" 'grep -q "\"mismatches\":[[:space:]]*0" "$out"'
 check "no broken probes" 'grep -q "\"broken\":[[:space:]]*0" "$out"'
 check "at least 40 probes" '[ "$(grep -c "\"kind\":" "$out")" -ge 40 ]'
@@ -45,5 +48,7 @@ if [ "$failed" -ne 0 ]; then
     echo "--- the matrix as text:"
     (cd "$PROBES" && as_user "$ME" env RINGFENCE_PROBE_DIR="$PROBES" "$BIN/ringfence" probe --backend elevated)
 fi
+cp "$out" "${TEST_UNDECLARED_OUTPUTS_DIR:-$W}/" 2>/dev/null
+echo "outcomes under elevated: $(jq -r '[.probes[].results.elevated.outcome] | group_by(.) | map("\(.[0]) \(length)") | join(", ")' "$out" 2>/dev/null)"
 echo "probe_matrix_elevated: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

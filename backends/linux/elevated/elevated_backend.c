@@ -229,7 +229,7 @@ static int el_prepare(const rf_policy *policy, void **state, rf_error *err) {
                      (unsigned)getuid());
     /* Granted by the user's record, or granted now (once per workspace). */
     if (rc == 0)
-        rc = rf_elevated_ensure_granted(policy, err);
+        rc = rf_elevated_ensure_granted(policy, &st->rec, err);
     if (rc == 0 && (rc = rf_policy_protected_paths(policy, &st->protected_paths)) < 0)
         rc = rf_fail_errno(err, -rc, "listing the protected paths");
     if (rc == 0)

@@ -2,6 +2,9 @@
 #ifndef RF_ELEVATED_BACKEND_H
 #define RF_ELEVATED_BACKEND_H
 
+#include <stdbool.h>
+
+#include "backends/linux/elevated/setup_record.h"
 #include "core/backend.h"
 
 extern const rf_backend rf_backend_elevated;
@@ -22,6 +25,10 @@ int rf_elevated_grant_find(char **out, rf_error *err);
 /* The first elevated run in a workspace: when the user's grants record
  * (rf_grant_lookup) does not hold it, runs ringfence-grant for it with the
  * policy's files and writable roots, saying so in one line on stderr. */
-int rf_elevated_ensure_granted(const rf_policy *policy, rf_error *err);
+int rf_elevated_ensure_granted(const rf_policy *policy, const rf_setup_record *rec, rf_error *err);
+
+/* Whether the directory's access ACL has rwx entries for both sandbox users
+ * (the runner's criterion), read from the xattr without libacl. */
+bool rf_elevated_root_granted(const char *path, unsigned offline, unsigned online);
 
 #endif
