@@ -5,14 +5,16 @@
 # setup.json beside it, a workspace granted by ACL, and a caller that is a
 # member of the group.  Everything is removed on exit, also on failure.
 #
-# Args: ringfence_testbuild  ringfence-runner_testbuild  ringfence-grant_testbuild  denybin-stub...
+# Args: ringfence_testbuild  ringfence-runner_testbuild  ringfence-grant_testbuild
+#       ringfence-setup_testbuild  denybin-stub...
 # Needs root (CI runs it as root); as another user it says so and fails.
 set -u
 
 RF_SRC="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 RUNNER_SRC="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"
 GRANT_SRC="$(cd "$(dirname "$3")" && pwd)/$(basename "$3")"
-shift 3
+SETUP_SRC="$(cd "$(dirname "$4")" && pwd)/$(basename "$4")"
+shift 4
 STUBS=("$@")
 # shellcheck source=elevated_world.sh
 . "$(dirname "$0")/elevated_world.sh"
@@ -287,6 +289,7 @@ EOF
 PORT=47011
 export -f as_user rf rf_as uid gid
 export W WS BIN HOMEDIR ME OFF ON PORT
+export PORT
 net_out="$(unshare --net bash -c '
     ip link set lo up || { echo "lo-down"; exit 0; }
     nft -f "$W/rules.nft" || { echo "nft-failed"; exit 0; }
@@ -319,6 +322,48 @@ cli_pid="$(with_comm ringfence $(marker_pids "sleep $m3"))"
 [ -n "$cli_pid" ] && kill -TERM $cli_pid
 wait "$bg"
 expect_eq "$?" 143 "SIGTERM to the CLI is forwarded (runner, init, command): 128+15"
+
+# ---- the world as ringfence-setup's test build makes it, in a network namespace --------
+# Its users (rftest<pid>s-offline/-online), group and nftables table; the runner
+# it installs (our test build); ME added to its group.  Then runs in a fresh
+# workspace (granted at the first run), and uninstall.
+SP="rftest${$}s"
+ROOT="$W/setuproot"
+WS2="$W/ws2" H2="$W/home2"
+mkdir -p "$ROOT" "$WS2" "$H2" && chown "$ME:$ME" "$WS2" "$H2"
+export SP ROOT WS2 H2 SETUP_SRC RUNNER_SRC
+setup_out="$(unshare --net bash -c '
+    ip link set lo up || { echo "lo-down"; exit 0; }
+    "$SETUP_SRC" --test-root "$ROOT" --test-prefix "$SP" --test-runner "$RUNNER_SRC" setup \
+        --invoking-uid "$(uid "$ME")" >"$W/setup.out" 2>&1 || { echo "setup-failed: $(cat "$W/setup.out")"; exit 0; }
+    # The runner test build trusts setup.json beside itself only.
+    cp "$ROOT/etc/ringfence/setup.json" "$ROOT/usr/local/libexec/ringfence/setup.json"
+    perl -MIO::Socket::INET -e "alarm 30; my \$s = IO::Socket::INET->new(LocalAddr => q(127.0.0.1),
+        LocalPort => \$ARGV[0], Listen => 16, ReuseAddr => 1) or die; while (my \$c = \$s->accept) {
+        print \$c qq(hello\n); close \$c }" "$PORT" &
+    listener=$!
+    sleep 0.3
+    run2() {
+        (cd "$WS2" && as_user "$ME" env HOME="$H2" XDG_STATE_HOME="$H2/state" \
+            RINGFENCE_TEST_SETUP_RECORD="$ROOT/etc/ringfence/setup.json" \
+            "$BIN/ringfence" run --backend elevated --workspace "$WS2" "$@")
+    }
+    probe="exec 3<>/dev/tcp/127.0.0.1/$PORT && head -1 <&3"
+    echo "s_id=$(run2 -- id -un 2>/dev/null)"
+    echo "s_offline=$(run2 -- bash -c "$probe" 2>/dev/null)"
+    echo "s_online=$(run2 --network on -- bash -c "$probe" 2>/dev/null)"
+    echo "s_write=$(run2 -- sh -c "echo w > $WS2/w.txt && cat $WS2/w.txt" 2>/dev/null)"
+    kill "$listener"
+    "$SETUP_SRC" --test-root "$ROOT" --test-prefix "$SP" uninstall >/dev/null 2>&1 && echo "s_uninstalled=yes"
+' 2>&1)"
+echo "setup build outcomes: $(echo $setup_out)"
+expect_contains "$setup_out" "s_id=$SP-offline" "setup's world: the command runs as setup's offline user"
+expect_contains "$setup_out" "s_offline=
+" "setup's world: offline, the loopback listener is out of reach (setup's table)"
+expect_contains "$setup_out" "s_online=hello" "setup's world: online, the listener answers"
+expect_contains "$setup_out" "s_write=w" "setup's world: the first run granted the fresh workspace and wrote in it"
+expect_contains "$setup_out" "s_uninstalled=yes" "setup's world: uninstall succeeds"
+expect_eq "$(getent passwd "$SP-offline" "$SP-online"; getent group "$SP")" "" "setup's world: uninstall removed its users and group"
 
 # ---- 20 concurrent runs ----------------------------------------------------------------
 pids=()

@@ -35,6 +35,11 @@ cleanup() {
         getent group "$u" >/dev/null && groupdel "$u" >/dev/null 2>&1
     done
     getent group "$GRP" >/dev/null && groupdel "$GRP" >/dev/null 2>&1
+    # What ringfence-setup's test build made, when a test used it ($SP) and failed before uninstall.
+    if [ -n "${SP:-}" ]; then
+        for u in "$SP-offline" "$SP-online"; do getent passwd "$u" >/dev/null && userdel "$u" >/dev/null 2>&1; done
+        getent group "$SP" >/dev/null && groupdel "$SP" >/dev/null 2>&1
+    fi
     [ -n "$W" ] && rm -rf "$W"
     [ -n "${OTHER_HOME:-}" ] && rm -rf "$OTHER_HOME"
 }
