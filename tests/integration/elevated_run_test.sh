@@ -323,6 +323,22 @@ cli_pid="$(with_comm ringfence $(marker_pids "sleep $m3"))"
 wait "$bg"
 expect_eq "$?" 143 "SIGTERM to the CLI is forwarded (runner, init, command): 128+15"
 
+# ---- network off: daemons that resolve names for anyone are out of reach --------------
+# A stand-in system bus in a mount namespace of the test's own (the host's /run is
+# untouched), world-writable so that only the run's mounts can keep the command out.
+bus_out="$(unshare --mount --propagation private bash -c '
+    mkdir -p /run/dbus && mount -t tmpfs -o mode=0755 tmpfs /run/dbus || { echo "mount-failed"; exit 0; }
+    perl -MIO::Socket::UNIX -e "alarm 20; my \$s = IO::Socket::UNIX->new(Local => \$ARGV[0], Listen => 5)
+        or die; chmod 0777, \$ARGV[0]; while (my \$c = \$s->accept) { close \$c }" /run/dbus/system_bus_socket &
+    for _ in 1 2 3 4 5 6 7 8 9 10; do [ -S /run/dbus/system_bus_socket ] && break; sleep 0.1; done
+    client="perl -MIO::Socket::UNIX -e \"print IO::Socket::UNIX->new(Peer => q(/run/dbus/system_bus_socket)) ? q(connected) : q(refused)\""
+    echo "bus_offline=$(rf -- sh -c "$client" 2>/dev/null)"
+    echo "bus_online=$(rf --network on -- sh -c "$client" 2>/dev/null)"
+    kill %1
+' 2>&1)"
+expect_contains "$bus_out" "bus_offline=refused" "network off: the system bus (name resolution for anyone) is covered"
+expect_contains "$bus_out" "bus_online=connected" "network on: the system bus is left as it is"
+
 # ---- the world as ringfence-setup's test build makes it, in a network namespace --------
 # Its users (rftest<pid>s-offline/-online), group and nftables table; the runner
 # it installs (our test build); ME added to its group.  Then runs in a fresh

@@ -174,6 +174,23 @@ static int list_other_homes(run_plan *p, rf_error *err) {
     return rc;
 }
 
+/*
+ * With network off, daemons that reach the network on anyone's behalf over a
+ * unix socket (which nftables cannot see: the packets are the daemon's) are
+ * covered: name resolution through systemd-resolved's varlink socket or nscd,
+ * and the system bus (org.freedesktop.resolve1) would carry data out as DNS
+ * queries (exfiltration).  Each becomes /dev/null in the run's view: connect
+ * fails with ECONNREFUSED.
+ */
+static const char *const offline_daemon_sockets[] = {
+    "/run/systemd/resolve/io.systemd.Resolve",
+    "/run/systemd/resolve/io.systemd.Resolve.Monitor",
+    "/run/dbus/system_bus_socket",
+    "/run/nscd/socket",
+    NULL,
+};
+#define N_DAEMON_SOCKETS (sizeof offline_daemon_sockets / sizeof offline_daemon_sockets[0])
+
 /* The admin-free mount plan, reused as a second line: read-only tree outside
  * the writable places, protected paths bound read-only, deny-read paths
  * covered, private /tmp, fresh /proc.  An absent protected path gets no
@@ -187,7 +204,7 @@ static int plan_mounts(run_plan *p, rf_error *err) {
     int rc = list_other_homes(p, err);
     if (rc < 0)
         return rc;
-    p->deny = calloc(req->n_deny_read + p->other_homes.len + 1, sizeof *p->deny);
+    p->deny = calloc(req->n_deny_read + p->other_homes.len + N_DAEMON_SOCKETS + 1, sizeof *p->deny);
     if (!p->roots || !p->prot || !p->deny)
         return rf_fail_errno(err, ENOMEM, "planning the mounts");
     p->roots[0] = req->workspace;
@@ -211,6 +228,11 @@ static int plan_mounts(run_plan *p, rf_error *err) {
     for (size_t i = 0; i < req->n_deny_read; i++)
         p->deny[i] = (rf_mount_target){req->deny_read[i], rf_path_kind_of(req->deny_read[i])};
     size_t n_deny = req->n_deny_read;
+    for (size_t i = 0; !req->network && offline_daemon_sockets[i]; i++) {
+        rf_path_kind kind = rf_path_kind_of(offline_daemon_sockets[i]);
+        if (kind == RF_KIND_SOCKET)
+            p->deny[n_deny++] = (rf_mount_target){offline_daemon_sockets[i], kind};
+    }
     for (size_t i = 0; i < p->other_homes.len; i++)
         p->deny[n_deny++] = (rf_mount_target){p->other_homes.items[i].value, RF_KIND_DIR};
     struct stat st;
