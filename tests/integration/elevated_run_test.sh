@@ -151,6 +151,9 @@ raw="$(setpriv --reuid="$(uid "$OFF")" --regid="$(gid "$OFF")" --clear-groups ca
 expect_contains "$raw" "5150" "(the grant entries let the sandbox user read it outside a run)"
 out="$(rf -- cat "$OTHER_HOME/main.c" 2>&1)"
 expect_lacks "$out" "5150" "a run cannot read another user's home through the shared sandbox users"
+chmod 0755 "$OTHER_HOME"
+out="$(rf -- cat "$OTHER_HOME/main.c" 2>&1)"
+expect_contains "$out" "5150" "a home open to everyone (o+x, like /home/linuxbrew) stays visible"
 rm -rf "$OTHER_HOME"
 
 # ---- exit codes --------------------------------------------------------------------

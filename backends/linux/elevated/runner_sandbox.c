@@ -144,8 +144,8 @@ static int plan_seccomp(run_plan *p, rf_error *err) {
  * member's grants let them traverse that member's home and read its tool
  * folders and workspaces.  So that one member's command cannot read another
  * member's home through those grants (cross-user read), every folder in
- * /home that another uid owns is covered by an empty mount in the run's
- * view.  Workspaces granted outside /home stay readable by the shared users:
+ * /home that another uid owns and that is closed to others is covered by an
+ * empty mount in the run's view.  Workspaces granted outside /home stay readable by the shared users:
  * the backend declares that gap.
  */
 static int list_other_homes(run_plan *p, rf_error *err) {
@@ -160,8 +160,11 @@ static int list_other_homes(run_plan *p, rf_error *err) {
         char path[300];
         snprintf(path, sizeof path, "/home/%s", e->d_name);
         struct stat st;
+        /* Only homes closed to others (no o+x): there the shared users get in
+         * through grants alone.  An open one (Homebrew's /home/linuxbrew)
+         * stays, with its tools. */
         if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode) ||
-            st.st_uid == p->job->caller)
+            st.st_uid == p->job->caller || (st.st_mode & S_IXOTH))
             continue;
         /* Never one that holds a writable root of this run (it would hide it). */
         bool holds_root = false;
