@@ -1,6 +1,7 @@
 /* backend_registry.c — the backends built into this binary and their cached probes. */
 #include <string.h>
 
+#include "backends/linux/elevated/elevated_backend.h"
 #include "backends/linux/unelevated.h"
 #include "core/backend.h"
 
@@ -8,6 +9,7 @@ extern const rf_backend rf_backend_none;
 
 /* Strongest first. */
 static const rf_backend *const registry[] = {
+    &rf_backend_elevated,
     &rf_backend_unelevated,
     &rf_backend_none,
 };
