@@ -17,8 +17,6 @@ static const struct {
     const char *name;
     const char *reason;
 } expected_backends[] = {
-    {"elevated", "not built into this ringfence binary yet (Linux elevated backend, issue 4); "
-                 "once built it is measured here by name and needs `ringfence setup` (root, once)"},
     {"windows-unelevated", "Windows only: measured by bench/windows/ on a Windows machine"},
     {"windows-elevated", "Windows only: measured by bench/windows/ on a Windows machine"},
 };
