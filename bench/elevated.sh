@@ -16,15 +16,22 @@
 # and group for the length of the run: do not run it on a machine where
 # ringfence is already set up (the script refuses).
 #
-# Usage: bench/elevated.sh [--n N] [--out DIR]      (after `bazel build //:ringfence //bench`)
+# With --probe, it also runs `ringfence probe --all --markdown` as the member
+# (the escape matrix with the elevated column: the README's table) into
+# DIR/matrix.md.
+#
+# Usage: bench/elevated.sh [--n N] [--out DIR] [--probe]
+#        (after `bazel build //:ringfence //bench //backends/linux/elevated:all`)
 set -euo pipefail
 
 n=200
+probe=0
 out="$(pwd)/bench/out-elevated"
 while [ $# -gt 0 ]; do
   case "$1" in
     --n) n="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
+    --probe) probe=1; shift ;;
     -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "elevated.sh: unknown option $1" >&2; exit 2 ;;
   esac
@@ -41,7 +48,9 @@ for f in ringfence bench/bench bench/landlock_launcher backends/linux/elevated/r
 done
 
 user=rftest-bench
-stage=$(mktemp -d /tmp/rfbench.XXXXXX)
+# Not under /tmp: the sandboxes give the command a private /tmp, and the
+# probe program must stay reachable inside them.
+stage=$(mktemp -d /var/tmp/rfbench.XXXXXX)
 passwd_before=$(mktemp) group_before=$(mktemp)
 cp /etc/passwd "$passwd_before"; cp /etc/group "$group_before"
 libexec_existed=0; [ -d /usr/local/libexec ] && libexec_existed=1
@@ -90,7 +99,8 @@ unshare --net bash -euo pipefail -c '
     XDG_STATE_HOME="$0/home/state" XDG_CONFIG_HOME="$0/home/config" \
     bash -c "cd \"\$0/home\" && \"\$0/bench/bench\" --ringfence \"\$0/ringfence\" \
       --phases spawn --only landlock,rf-lib-elevated,rf-cli-elevated,rf-lib-unelevated,rf-cli-unelevated \
-      --n '"$n"' --scratch \"\$0/home/scratch\" --out \"\$0/out\"" "$0"
+      --n '"$n"' --scratch \"\$0/home/scratch\" --out \"\$0/out\" && \
+      if [ '"$probe"' = 1 ]; then \"\$0/ringfence\" probe --all --markdown > \"\$0/out/matrix.md\" 2> \"\$0/out/matrix.log\" || echo \"probe exit status \$?\" >> \"\$0/out/matrix.log\"; fi" "$0"
 ' "$stage"
 mkdir -p "$out"
 cp -r "$stage/out/." "$out/"
