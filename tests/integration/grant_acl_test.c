@@ -484,7 +484,7 @@ static void remove_created(void) {
 
 int main(void) {
     if (geteuid() != 0) {
-        printf("grant_acl_test: skipped: needs root (CI runs it as root)\n");
+        printf("SKIP: grant_acl_test needs root (CI runs it as root)\n");
         return 0;
     }
     snprintf(base, sizeof base, "/tmp/rftest-grant-XXXXXX");
