@@ -65,9 +65,9 @@ int rf_setup_restore_program(const rf_setup_config *cfg, char *out, size_t len, 
     int n = snprintf(out, len, "%s/ringfence-setup", cfg->libexec_dir);
     if (n < 0 || (size_t)n >= len)
         return rf_fail(err, -ENAMETOOLONG,
-                       "building the restore program's path %s/ringfence-setup: longer than %zu "
-                       "bytes",
-                       cfg->libexec_dir, len - 1);
+                       "building the restore program's path: longer than %zu bytes: "
+                       "%s/ringfence-setup",
+                       len - 1, cfg->libexec_dir);
     return 0;
 }
 
@@ -81,8 +81,9 @@ int rf_setup_expected_unit(const rf_setup_config *cfg, char *out, size_t len, rf
                      cfg->unit_extra_args);
     if (n < 0 || (size_t)n >= sizeof exec_start - used)
         return rf_fail(err, -ENAMETOOLONG,
-                       "building the restore unit's ExecStart for %s: longer than %zu bytes",
-                       exec_start, sizeof exec_start - 1);
+                       "building the restore unit's ExecStart: longer than %zu bytes: %s "
+                       "restore-firewall%s",
+                       sizeof exec_start - 1, exec_start, cfg->unit_extra_args);
     return rf_setup_unit_text(exec_start, out, len, err);
 }
 
