@@ -7,7 +7,7 @@
 #
 # Args: ringfence_testbuild  ringfence-runner_testbuild  ringfence-grant_testbuild
 #       ringfence-setup_testbuild  denybin-stub...
-# Needs root (CI runs it as root); as another user it says so and fails.
+# Needs root (CI runs it as root); as another user it prints SKIP and exits 0.
 set -u
 
 RF_SRC="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"

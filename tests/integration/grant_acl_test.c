@@ -13,6 +13,8 @@
  *      files of other owners are skipped and counted
  *   4. a second grant walks nothing; the background walk and --wait
  *   5. ungrant leaves `getfacl -R` byte-identical to before
+ *   6. a deleted workspace's inode number reused by a new directory: the
+ *      new one is granted afresh, not taken for the deleted one
  */
 #include <acl/libacl.h>
 #include <cjson/cJSON.h>
@@ -20,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <stdint.h>
 #include <linux/fs.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +47,13 @@ static void pathf(char *out, size_t size, const char *fmt, const char *arg) {
 }
 
 /* ---- building the tree ----------------------------------------------------- */
+
+static ino_t inode_of(const char *rel) {
+    char p[1024];
+    snprintf(p, sizeof p, "%s/%s", base, rel);
+    struct stat st;
+    return stat(p, &st) == 0 ? st.st_ino : 0;
+}
 
 static void mk(const char *rel, mode_t mode, bool dir, unsigned owner) {
     char p[1024];
@@ -482,9 +492,46 @@ static void remove_created(void) {
     CHECK(rmdir(p) == 0, "removing %s", p);
 }
 
+/* A workspace deleted without ungrant; the next directory made beside it
+ * gets its inode number (ext4 reuses it at once; tried a few times).  That
+ * directory must be granted afresh, not reported "already granted". */
+static void check_reused_inode(void) {
+    char out[8192], old_abs[700], new_abs[700], rel[64];
+    mk("home/reuse", 0755, true, REAL);
+    mk("home/reuse/old", 0755, true, REAL);
+    snprintf(old_abs, sizeof old_abs, "%s/reuse/old", home);
+    CHECK(cli_as_real("grant", "--wait", old_abs, out, sizeof out) == 0, "grant reuse/old");
+    ino_t old_ino = inode_of("home/reuse/old");
+    CHECK(rmdir(old_abs) == 0, "removing %s without ungrant", old_abs);
+    int found = -1;
+    for (int i = 0; i < 16 && found < 0; i++) {
+        snprintf(rel, sizeof rel, "home/reuse/new%d", i);
+        mk(rel, 0755, true, REAL);
+        if (inode_of(rel) == old_ino)
+            found = i;
+    }
+    if (found < 0) {
+        printf("note: inode %ju was not reused in 16 directories; that case is not checked\n",
+               (uintmax_t)old_ino);
+    } else {
+        snprintf(rel, sizeof rel, "home/reuse/new%d", found);
+        snprintf(new_abs, sizeof new_abs, "%s/%s", base, rel);
+        CHECK(cli_as_real("grant", "--wait", new_abs, out, sizeof out) == 0 &&
+                  !strstr(out, "already granted") && strstr(out, "deleted directory"),
+              "a new directory with the deleted workspace's inode is granted afresh");
+        CHECK(named_perm(rel, false, SB1) == 7 && named_perm(rel, true, SB2) == 7,
+              "its root carries the grant (got %d, default %d)", named_perm(rel, false, SB1),
+              named_perm(rel, true, SB2));
+        CHECK(cli_as_real("ungrant", NULL, new_abs, out, sizeof out) == 0, "ungrant it");
+    }
+    char cmd[800];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s/reuse'", home);
+    CHECK(system(cmd) == 0, "removing %s/reuse", home);
+}
+
 int main(void) {
     if (geteuid() != 0) {
-        printf("grant_acl_test: skipped: needs root (CI runs it as root)\n");
+        printf("SKIP: grant_acl_test needs root (CI runs it as root)\n");
         return 0;
     }
     snprintf(base, sizeof base, "/tmp/rftest-grant-XXXXXX");
@@ -578,6 +625,8 @@ int main(void) {
           named_perm("home/go/src/proj", false, SB1), named_perm("home/go/src/proj", true, SB1));
     CHECK(named_perm("home/go/bin/tool", false, SB2) == 5, "the rest of ~/go is read-only");
     CHECK(cli_as_real("ungrant", NULL, proj, out, sizeof out) == 0, "ungrant inside ~/go");
+
+    check_reused_inode();
 
     char saved_dir[700];
     snprintf(saved_dir, sizeof saved_dir, "%s/ringfence/grants.json.d", state);

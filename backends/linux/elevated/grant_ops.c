@@ -207,12 +207,37 @@ static bool has_walk(const rf_grant_plan *plan, size_t first) {
     return false;
 }
 
+static int undo_entry(rf_grant_entry *e, rf_grant_walk *total, rf_error *err);
+
+/* An entry found by the workspace's device and inode that records a deleted
+ * directory whose inode number the workspace got: its entries are taken
+ * back (targets that are gone are skipped) and it leaves the record, so
+ * that the workspace is granted afresh instead of counted as granted. */
+static int drop_stale(context *c, rf_grant_entry *stale, const char *dir, rf_error *err) {
+    rf_grant_walk total = {0};
+    int rc = undo_entry(stale, &total, err);
+    if (rc < 0)
+        return rc;
+    printf("the grants record named a deleted directory (%s) with the device and inode of %s: "
+           "its %" PRIu64 " remaining entries were taken back\n",
+           stale->path, dir, total.changed);
+    rf_grant_record_remove(&c->rec, stale);
+    return 0;
+}
+
 /* Records the roots of the workspace's own targets and of the shared targets
  * not granted before.  Returns 1 when the workspace was already recorded. */
 static int grant_roots(context *c, const rf_grant_plan *plan, const struct stat *ws,
-                       const struct stat *home_st, rf_error *err) {
-    const rf_grant_entry *old =
+                       const rf_grant_identity *ws_id, const struct stat *home_st,
+                       rf_error *err) {
+    rf_grant_entry *old =
         rf_grant_record_find(&c->rec, (uint64_t)ws->st_dev, (uint64_t)ws->st_ino, false);
+    if (old && !rf_grant_entry_is_dir(old, plan->targets[0].path, ws_id)) {
+        int rc = drop_stale(c, old, plan->targets[0].path, err);
+        if (rc < 0)
+            return rc;
+        old = NULL;
+    }
     if (old && (old->plan.sandbox_uids[0] != plan->sandbox_uids[0] ||
                 old->plan.sandbox_uids[1] != plan->sandbox_uids[1]))
         return rf_fail(err, -ESTALE,
@@ -220,6 +245,15 @@ static int grant_roots(context *c, const rf_grant_plan *plan, const struct stat 
                        "%u (setup was run again); run `ringfence ungrant %s` and grant it again",
                        old->path, old->plan.sandbox_uids[0], old->plan.sandbox_uids[1],
                        plan->sandbox_uids[0], plan->sandbox_uids[1], old->path);
+    if (old && !old->id.has_btime && !old->id.has_generation &&
+        (ws_id->has_btime || ws_id->has_generation)) {
+        /* Recorded before the birth time and generation were kept (and
+         * verified by its ACL just now): keep them from now on. */
+        rf_grant_entry_set_identity(old, ws_id);
+        int rc = rf_grant_record_save(c->record_path, &c->rec, err);
+        if (rc < 0)
+            return rc;
+    }
     if (old)
         return 1;
     int rc = check_overlap(&c->rec, plan, err);
@@ -249,6 +283,7 @@ static int grant_roots(context *c, const rf_grant_plan *plan, const struct stat 
     if (!e)
         return rf_fail_errno(err, ENOMEM, "recording the grant");
     shared = &c->rec.entries[shared_index]; /* the array may have moved */
+    rf_grant_entry_set_identity(e, ws_id);
     e->plan.sandbox_uids[0] = plan->sandbox_uids[0];
     e->plan.sandbox_uids[1] = plan->sandbox_uids[1];
     e->plan.real_uid = plan->real_uid;
@@ -479,8 +514,11 @@ int rf_grant_run(const rf_grant_options *o, rf_error *err) {
     if (rc == 0)
         rc = load_plan(o, c.home, &plan, err);
     struct stat ws, home_st;
+    rf_grant_identity ws_id;
     if (rc == 0 && (rc = stat_dir(plan.targets[0].path, &ws, err)) == 0)
         rc = stat_dir(c.home, &home_st, err);
+    if (rc == 0)
+        rc = rf_grant_identity_read(plan.targets[0].path, &ws_id, err);
     if (rc == 0 && ws.st_uid != getuid())
         rc = rf_fail(err, -EPERM,
                      "granting %s: it is owned by uid %u, not by you (uid %u); the runner only "
@@ -490,7 +528,7 @@ int rf_grant_run(const rf_grant_options *o, rf_error *err) {
         rc = lock_record(&c, err);
     int already = 0;
     if (rc == 0)
-        rc = already = grant_roots(&c, &plan, &ws, &home_st, err);
+        rc = already = grant_roots(&c, &plan, &ws, &ws_id, &home_st, err);
     unlock_record(&c);
     bool pending = false;
     for (size_t i = 0; rc >= 0 && i < c.rec.n; i++)

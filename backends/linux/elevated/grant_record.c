@@ -11,8 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/fs.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -234,10 +238,35 @@ static cJSON *entry_to_json(const rf_grant_entry *e) {
         cJSON *t = target_to_json(&e->plan.targets[i]);
         ok = t && cJSON_AddItemToArray(targets, t);
     }
+    /* Absent when the file system did not give them (see rf_grant_entry_is_dir). */
+    if (ok && e->id.has_btime)
+        ok = cJSON_AddNumberToObject(obj, "btime_sec", (double)e->id.btime_sec) &&
+             cJSON_AddNumberToObject(obj, "btime_nsec", e->id.btime_nsec);
+    if (ok && e->id.has_generation)
+        ok = cJSON_AddNumberToObject(obj, "generation", e->id.generation) != NULL;
     if (ok)
         return obj;
     cJSON_Delete(obj);
     return NULL;
+}
+
+/* The optional birth time and generation; malformed values are refused. */
+static int identity_from_json(const cJSON *obj, rf_grant_identity *id) {
+    const cJSON *sec = cJSON_GetObjectItemCaseSensitive(obj, "btime_sec");
+    if (sec) {
+        unsigned nsec;
+        if (!cJSON_IsNumber(sec) || !get_uint(obj, "btime_nsec", &nsec) || nsec >= 1000000000u)
+            return -EINVAL;
+        id->has_btime = true;
+        id->btime_sec = (int64_t)sec->valuedouble;
+        id->btime_nsec = nsec;
+    }
+    if (cJSON_GetObjectItemCaseSensitive(obj, "generation")) {
+        if (!get_uint(obj, "generation", &id->generation))
+            return -EINVAL;
+        id->has_generation = true;
+    }
+    return 0;
 }
 
 static int entry_from_json(const cJSON *obj, rf_grant_entry *e) {
@@ -249,7 +278,7 @@ static int entry_from_json(const cJSON *obj, rf_grant_entry *e) {
         !get_u64(obj, "dev", &e->dev) || !get_u64(obj, "ino", &e->ino) ||
         !get_uint(obj, "offline_uid", &e->plan.sandbox_uids[0]) ||
         !get_uint(obj, "online_uid", &e->plan.sandbox_uids[1]) ||
-        !get_uint(obj, "real_uid", &e->plan.real_uid))
+        !get_uint(obj, "real_uid", &e->plan.real_uid) || identity_from_json(obj, &e->id) < 0)
         return -EINVAL;
     get_u64(obj, "changed", &e->changed);
     get_u64(obj, "visited", &e->visited);
@@ -559,23 +588,113 @@ int rf_grant_record_lock(const char *path, rf_error *err) {
     return fd;
 }
 
+/* ---- the root's identity ------------------------------------------------- */
+
+int rf_grant_identity_read(const char *dir, rf_grant_identity *out, rf_error *err) {
+    memset(out, 0, sizeof *out);
+    struct statx sx;
+    if (statx(AT_FDCWD, dir, 0, STATX_BASIC_STATS | STATX_BTIME, &sx) < 0)
+        return rf_fail_errno(err, errno, "checking the grant of %s: statx", dir);
+    out->dev = (uint64_t)makedev(sx.stx_dev_major, sx.stx_dev_minor);
+    out->ino = sx.stx_ino;
+    if (sx.stx_mask & STATX_BTIME) {
+        out->has_btime = true;
+        out->btime_sec = sx.stx_btime.tv_sec;
+        out->btime_nsec = sx.stx_btime.tv_nsec;
+    }
+    if (!S_ISDIR(sx.stx_mode))
+        return 0; /* the caller reports what is not a directory */
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0 && errno == EACCES)
+        return 0; /* not readable by us: the birth time (or the ACL) decides */
+    if (fd < 0)
+        return rf_fail_errno(err, errno, "checking the grant of %s: opening it", dir);
+    int gen = 0; /* the kernel writes an int */
+    /* Any failure (ENOTTY on tmpfs, others on FUSE or overlay file systems)
+     * only means no generation: the birth time or the root's ACL decides. */
+    if (ioctl(fd, FS_IOC_GETVERSION, &gen) == 0) {
+        out->has_generation = true;
+        out->generation = (uint32_t)gen;
+    }
+    close(fd);
+    return 0;
+}
+
+void rf_grant_entry_set_identity(rf_grant_entry *e, const rf_grant_identity *id) {
+    e->id = *id;
+    e->id.dev = e->dev;
+    e->id.ino = e->ino;
+}
+
+/* The system.posix_acl_access xattr: a 4-byte version 2, then 8-byte entries
+ * {u16 tag, u16 perm, u32 id}, little-endian as the kernel stores them. */
+#define XATTR_ACL_VERSION 2
+#define XATTR_ACL_USER 0x02
+
+static bool acl_user_rwx(const unsigned char *buf, ssize_t len, unsigned uid) {
+    for (ssize_t off = 4; off + 8 <= len; off += 8) {
+        uint16_t tag, perm;
+        uint32_t id;
+        memcpy(&tag, buf + off, 2);
+        memcpy(&perm, buf + off + 2, 2);
+        memcpy(&id, buf + off + 4, 4);
+        if (tag == XATTR_ACL_USER && id == uid)
+            return (perm & 7) == 7;
+    }
+    return false;
+}
+
+static bool root_acl_grants(const char *dir, unsigned offline, unsigned online) {
+    unsigned char buf[4096];
+    ssize_t len = getxattr(dir, "system.posix_acl_access", buf, sizeof buf);
+    uint32_t version = 0;
+    if (len >= 4)
+        memcpy(&version, buf, 4);
+    return len >= 4 && version == XATTR_ACL_VERSION && acl_user_rwx(buf, len, offline) &&
+           acl_user_rwx(buf, len, online);
+}
+
+bool rf_grant_entry_is_dir(const rf_grant_entry *e, const char *dir, const rf_grant_identity *id) {
+    if (e->dev != id->dev || e->ino != id->ino)
+        return false;
+    bool decided = false;
+    /* A deleted workspace's inode number reused by a new directory would
+     * otherwise count as granted (the runner would then refuse every run
+     * there, as its ACL holds no grant): birth time and generation differ. */
+    if (e->id.has_btime && id->has_btime) {
+        if (e->id.btime_sec != id->btime_sec || e->id.btime_nsec != id->btime_nsec)
+            return false;
+        decided = true;
+    }
+    if (e->id.has_generation && id->has_generation) {
+        if (e->id.generation != id->generation)
+            return false;
+        decided = true;
+    }
+    if (decided)
+        return true;
+    /* Nothing to tell them apart by: the grant must be on the root itself. */
+    return root_acl_grants(dir, e->plan.sandbox_uids[0], e->plan.sandbox_uids[1]);
+}
+
 /* ---- lookup -------------------------------------------------------------- */
 
 int rf_grant_lookup(const char *workspace_path, bool *granted, rf_error *err) {
     *granted = false;
-    struct stat st;
-    if (stat(workspace_path, &st) < 0)
-        return rf_fail_errno(err, errno, "checking the grant of workspace %s", workspace_path);
-    char *path = NULL;
-    int rc = rf_grant_record_path(&path, err);
+    rf_grant_identity id;
+    int rc = rf_grant_identity_read(workspace_path, &id, err);
     if (rc < 0)
+        return rc;
+    char *path = NULL;
+    if ((rc = rf_grant_record_path(&path, err)) < 0)
         return rc;
     rf_grant_record rec;
     rc = rf_grant_record_load(path, false, &rec, err);
     free(path);
     if (rc < 0)
         return rc;
-    *granted = rf_grant_record_find(&rec, (uint64_t)st.st_dev, (uint64_t)st.st_ino, false) != NULL;
+    const rf_grant_entry *e = rf_grant_record_find(&rec, id.dev, id.ino, false);
+    *granted = e && rf_grant_entry_is_dir(e, workspace_path, &id);
     rf_grant_record_free(&rec);
     return 0;
 }

@@ -6,7 +6,9 @@
  *
  * One entry per granted workspace, found by the device and inode of its root
  * directory (a renamed workspace stays granted; a new directory at the old
- * path does not), plus one shared entry for the home folder's grants
+ * path does not) and told from a later directory that got the same inode
+ * number (file systems such as ext4 reuse a deleted directory's number for
+ * the next one) by its birth time and inode generation, plus one shared entry for the home folder's grants
  * (traverse, tool folders, deny paths outside any workspace).  Each entry
  * keeps its plan (targets and uids, so an ungrant undoes what was done even
  * after the policy changed) and the files whose ACL could not be undone from
@@ -37,10 +39,24 @@ typedef struct rf_grant_saved {
     char *after;  /* what the grant set */
 } rf_grant_saved;
 
+/* What tells a directory from a later one that got its device and inode
+ * numbers: its birth time (statx) and inode generation (FS_IOC_GETVERSION),
+ * each when the file system gives it (tmpfs has no generation ioctl; older
+ * records have neither). */
+typedef struct rf_grant_identity {
+    uint64_t dev, ino;
+    bool has_btime, has_generation;
+    int64_t btime_sec;
+    uint32_t btime_nsec;
+    uint32_t generation;
+} rf_grant_identity;
+
 typedef struct rf_grant_entry {
     char *path; /* the workspace root, or the home folder for the shared entry */
     bool shared;
     uint64_t dev, ino;
+    /* The rest of the root's identity (dev and ino above unused there). */
+    rf_grant_identity id;
     bool complete;      /* false while the walk of existing files runs */
     bool walk_started;  /* a walk began: a later one resumes it */
     int64_t granted_at; /* seconds since the epoch */
@@ -88,9 +104,26 @@ int rf_grant_entry_save_acl(rf_grant_entry *entry, const char *path, uint64_t de
 const rf_grant_saved *rf_grant_entry_find_saved(rf_grant_entry *entry, uint64_t dev, uint64_t ino,
                                                 bool is_default);
 
-/* For the CLI's elevated backend: stats `workspace_path` and sets *granted
- * when the record holds a grant of that directory (same device and inode).
- * Cost: one stat and reading grants.json, whatever the workspace's size. */
+/* Reads the identity of directory `dir` (statx; the generation ioctl on an
+ * O_RDONLY|O_DIRECTORY descriptor, skipped where the file system has none). */
+int rf_grant_identity_read(const char *dir, rf_grant_identity *out, rf_error *err);
+/* Sets the entry's birth time and generation from `id`. */
+void rf_grant_entry_set_identity(rf_grant_entry *e, const rf_grant_identity *id);
+
+/* Whether `e` (found by the device and inode of `id`) records the directory
+ * `dir` itself and not a deleted one whose inode number `dir` got: decided
+ * by the birth time and the generation when the entry and the file system
+ * both have one; otherwise (a record written before they were kept, a file
+ * system that gives neither) by the root's access ACL, read from the
+ * system.posix_acl_access xattr without libacl: named-user entries rwx for
+ * both of the entry's sandbox uids. */
+bool rf_grant_entry_is_dir(const rf_grant_entry *e, const char *dir, const rf_grant_identity *id);
+
+/* For the CLI's elevated backend: sets *granted when the record holds a
+ * grant of the directory `workspace_path` (same device and inode, and
+ * rf_grant_entry_is_dir).  Cost: one statx, one ioctl, reading grants.json,
+ * and one getxattr for an entry without birth time or generation, whatever
+ * the workspace's size. */
 int rf_grant_lookup(const char *workspace_path, bool *granted, rf_error *err);
 
 #endif

@@ -1,6 +1,8 @@
 /* grant_record_test.c — grants.json: round trip, mode 0600, lookup by device
  * and inode (a renamed workspace stays granted, a new folder at the old path
- * does not), malformed records refused. */
+ * does not, nor a new folder that got a deleted workspace's inode number),
+ * records without birth time and generation re-verified by the root's ACL,
+ * malformed records refused. */
 #include "backends/linux/elevated/grant_record.h"
 
 #include <dirent.h>
@@ -9,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "tests/check.h"
@@ -29,11 +33,17 @@ static void write_file(const char *path, const char *text) {
     }
 }
 
-static void grant_dir(const char *dir) {
+/* How the entry for `dir` is written: as ringfence-grant does (with the
+ * root's birth time and generation), or as before they were kept. */
+enum { WITH_IDENTITY, WITHOUT_IDENTITY };
+
+static void grant_dir_as(const char *dir, int how, unsigned offline, unsigned online) {
     struct stat st;
     CHECK(stat(dir, &st) == 0, "stat %s", dir);
     char *path = NULL;
     rf_error err = {0};
+    rf_grant_identity id;
+    CHECK(rf_grant_identity_read(dir, &id, &err) == 0, "identity of %s: %s", dir, err.message);
     CHECK(rf_grant_record_path(&path, &err) == 0, "record path: %s", err.message);
     rf_grant_record rec;
     CHECK(rf_grant_record_load(path, true, &rec, &err) == 0, "load: %s", err.message);
@@ -41,8 +51,10 @@ static void grant_dir(const char *dir) {
         rf_grant_record_add(&rec, dir, (uint64_t)st.st_dev, (uint64_t)st.st_ino, false);
     CHECK(e != NULL, "add");
     if (e) {
-        e->plan.sandbox_uids[0] = 4000001;
-        e->plan.sandbox_uids[1] = 4000002;
+        if (how == WITH_IDENTITY)
+            rf_grant_entry_set_identity(e, &id);
+        e->plan.sandbox_uids[0] = offline;
+        e->plan.sandbox_uids[1] = online;
         e->plan.real_uid = 1000;
         e->plan.targets = calloc(1, sizeof *e->plan.targets);
         e->plan.targets[0] = (rf_grant_target){strdup(dir), RF_GRANT_WRITABLE, true, false};
@@ -55,6 +67,10 @@ static void grant_dir(const char *dir) {
     CHECK(rf_grant_record_save(path, &rec, &err) == 0, "save: %s", err.message);
     rf_grant_record_free(&rec);
     free(path);
+}
+
+static void grant_dir(const char *dir) {
+    grant_dir_as(dir, WITH_IDENTITY, 4000001, 4000002);
 }
 
 static bool lookup(const char *dir) {
@@ -96,6 +112,107 @@ static void test_lookup(void) {
           err.message);
 }
 
+/* A deleted workspace's inode number, reused by the next directory made in
+ * the same folder (ext4 does so at once), must not make that directory
+ * count as granted. */
+static void test_reused_inode(void) {
+    char parent[4096], old_ws[4096], fresh[4200];
+    path_in(parent, sizeof parent, "reuse");
+    path_in(old_ws, sizeof old_ws, "reuse/ws");
+    CHECK(mkdir(parent, 0700) == 0 && mkdir(old_ws, 0700) == 0, "mkdir %s", old_ws);
+    struct stat st;
+    CHECK(stat(old_ws, &st) == 0, "stat %s", old_ws);
+    grant_dir(old_ws);
+    CHECK(lookup(old_ws), "the granted workspace is granted");
+    CHECK(rmdir(old_ws) == 0, "rmdir %s", old_ws);
+    /* Make directories until one gets the old number (tmpfs never reuses
+     * one: then this case cannot happen there, and the next test forges it). */
+    int found = -1;
+    for (int i = 0; i < 64 && found < 0; i++) {
+        snprintf(fresh, sizeof fresh, "%s/new%d", parent, i);
+        struct stat nst;
+        CHECK(mkdir(fresh, 0700) == 0 && stat(fresh, &nst) == 0, "mkdir %s", fresh);
+        if (nst.st_dev == st.st_dev && nst.st_ino == st.st_ino)
+            found = i;
+    }
+    if (found >= 0) {
+        snprintf(fresh, sizeof fresh, "%s/new%d", parent, found);
+        CHECK(!lookup(fresh), "a new directory with the deleted workspace's inode number %ju is "
+                              "not granted",
+              (uintmax_t)st.st_ino);
+    } else {
+        printf("note: the file system of %s did not reuse inode %ju in 64 directories\n", parent,
+               (uintmax_t)st.st_ino);
+    }
+    /* Forged: the entry of a directory with this dev/ino but another birth
+     * time and generation (whatever the file system reuses). */
+    char forged[4096];
+    path_in(forged, sizeof forged, "forged");
+    CHECK(mkdir(forged, 0700) == 0, "mkdir %s", forged);
+    grant_dir(forged);
+    char *path = NULL;
+    rf_error err = {0};
+    rf_grant_record rec;
+    CHECK(rf_grant_record_path(&path, &err) == 0 && rf_grant_record_load(path, true, &rec, &err) == 0,
+          "load: %s", err.message);
+    CHECK(stat(forged, &st) == 0, "stat %s", forged);
+    rf_grant_entry *e = rf_grant_record_find(&rec, (uint64_t)st.st_dev, (uint64_t)st.st_ino, false);
+    CHECK(e && (e->id.has_btime || e->id.has_generation),
+          "the entry keeps the root's birth time or generation");
+    if (e) {
+        e->id.btime_nsec = (e->id.btime_nsec + 1) % 1000000000u;
+        e->id.generation++;
+    }
+    CHECK(rf_grant_record_save(path, &rec, &err) == 0, "save: %s", err.message);
+    rf_grant_record_free(&rec);
+    free(path);
+    CHECK(!lookup(forged), "same device and inode, another birth time and generation: not granted");
+}
+
+/* The xattr of an access ACL granting rwx to `uid` (twice: both sandbox
+ * uids may be the same one here, so the test needs no other uid). */
+static int set_root_acl(const char *dir, unsigned uid) {
+    struct {
+        uint16_t tag, perm;
+        uint32_t id;
+    } e[] = {{0x01, 7, UINT32_MAX}, {0x02, 7, uid}, {0x04, 5, UINT32_MAX}, {0x10, 7, UINT32_MAX},
+             {0x20, 0, UINT32_MAX}};
+    unsigned char buf[4 + sizeof e];
+    uint32_t version = 2;
+    memcpy(buf, &version, 4);
+    memcpy(buf + 4, e, sizeof e);
+    return setxattr(dir, "system.posix_acl_access", buf, sizeof buf, 0);
+}
+
+/* An entry written before birth time and generation were kept is
+ * re-verified by the root's ACL. */
+static void test_old_entry(void) {
+    char bare[4096], with_acl[4096];
+    path_in(bare, sizeof bare, "old-bare");
+    path_in(with_acl, sizeof with_acl, "old-acl");
+    CHECK(mkdir(bare, 0700) == 0 && mkdir(with_acl, 0700) == 0, "mkdir %s", with_acl);
+    unsigned me = (unsigned)getuid();
+    int rc = set_root_acl(with_acl, me);
+    CHECK(rc == 0, "setting the ACL of %s: %s", with_acl, rc == 0 ? "" : strerror(errno));
+    grant_dir_as(bare, WITHOUT_IDENTITY, me, me);
+    grant_dir_as(with_acl, WITHOUT_IDENTITY, me, me);
+    CHECK(!lookup(bare), "an old entry whose root carries no grant is not granted");
+    CHECK(lookup(with_acl), "an old entry whose root carries the grant is granted");
+    /* An old record file, as written before: still loads. */
+    char old_path[4096];
+    path_in(old_path, sizeof old_path, "old.json");
+    write_file(old_path, "{\"format\": 1, \"grants\": [{\"path\": \"/w\", \"scope\": "
+                         "\"workspace\", \"dev\": \"1\", \"ino\": \"2\", \"state\": "
+                         "\"complete\", \"granted_at\": 1, \"offline_uid\": 5, "
+                         "\"online_uid\": 6, \"real_uid\": 7, \"targets\": []}]}");
+    rf_grant_record rec;
+    rf_error err = {0};
+    CHECK(rf_grant_record_load(old_path, false, &rec, &err) == 0 && rec.n == 1 &&
+              !rec.entries[0].id.has_btime && !rec.entries[0].id.has_generation,
+          "a record without birth time and generation loads: %s", err.message);
+    rf_grant_record_free(&rec);
+}
+
 static void test_file(void) {
     char *path = NULL;
     rf_error err = {0};
@@ -135,6 +252,10 @@ static void test_file(void) {
         {"not json", "not JSON"},
         {"{\"format\": 2, \"grants\": []}", "unknown format"},
         {"{\"format\": 1, \"grants\": [{\"path\": \"relative\"}]}", "entry without its fields"},
+        {"{\"format\": 1, \"grants\": [{\"path\": \"/w\", \"scope\": \"workspace\", \"dev\": "
+         "\"1\", \"ino\": \"2\", \"state\": \"complete\", \"granted_at\": 1, \"offline_uid\": 5, "
+         "\"online_uid\": 6, \"real_uid\": 7, \"btime_sec\": 1, \"btime_nsec\": 2000000000}]}",
+         "a birth time with nanoseconds out of range"},
     };
     char bad_path[4096];
     path_in(bad_path, sizeof bad_path, "bad.json");
@@ -183,5 +304,10 @@ int main(void) {
     setenv("XDG_STATE_HOME", state, 1);
     test_lookup();
     test_file();
+    /* A record of their own (test_file left a saved-ACL file that does not parse). */
+    snprintf(state, sizeof state, "%s/state2", base);
+    setenv("XDG_STATE_HOME", state, 1);
+    test_reused_inode();
+    test_old_entry();
     return check_summary("grant_record_test");
 }

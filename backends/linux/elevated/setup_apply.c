@@ -61,15 +61,29 @@ int rf_setup_expected_table(const rf_setup_record *rec, char *out, size_t len, r
                              out, len, err);
 }
 
-void rf_setup_restore_program(const rf_setup_config *cfg, char *out, size_t len) {
-    snprintf(out, len, "%s/ringfence-setup", cfg->libexec_dir);
+int rf_setup_restore_program(const rf_setup_config *cfg, char *out, size_t len, rf_error *err) {
+    int n = snprintf(out, len, "%s/ringfence-setup", cfg->libexec_dir);
+    if (n < 0 || (size_t)n >= len)
+        return rf_fail(err, -ENAMETOOLONG,
+                       "building the restore program's path: longer than %zu bytes: "
+                       "%s/ringfence-setup",
+                       len - 1, cfg->libexec_dir);
+    return 0;
 }
 
 int rf_setup_expected_unit(const rf_setup_config *cfg, char *out, size_t len, rf_error *err) {
     char exec_start[2 * PATH_MAX];
-    rf_setup_restore_program(cfg, exec_start, sizeof exec_start);
-    snprintf(exec_start + strlen(exec_start), sizeof exec_start - strlen(exec_start),
-             " restore-firewall%s", cfg->unit_extra_args);
+    int rc = rf_setup_restore_program(cfg, exec_start, sizeof exec_start, err);
+    if (rc < 0)
+        return rc;
+    size_t used = strlen(exec_start);
+    int n = snprintf(exec_start + used, sizeof exec_start - used, " restore-firewall%s",
+                     cfg->unit_extra_args);
+    if (n < 0 || (size_t)n >= sizeof exec_start - used)
+        return rf_fail(err, -ENAMETOOLONG,
+                       "building the restore unit's ExecStart: longer than %zu bytes: %s "
+                       "restore-firewall%s",
+                       sizeof exec_start - 1, exec_start, cfg->unit_extra_args);
     return rf_setup_unit_text(exec_start, out, len, err);
 }
 
@@ -216,8 +230,9 @@ static int step_table(rf_setup_record *rec, rf_error *err) {
 
 static int step_unit(const rf_setup_config *cfg, rf_error *err) {
     char program[PATH_MAX], unit[UNIT_TEXT_MAX], digest[65];
-    rf_setup_restore_program(cfg, program, sizeof program);
-    int rc = rf_setup_mkdirs(cfg->libexec_dir, 0755, err);
+    int rc = rf_setup_restore_program(cfg, program, sizeof program, err);
+    if (rc == 0)
+        rc = rf_setup_mkdirs(cfg->libexec_dir, 0755, err);
     /* The unit runs this copy as root at boot: it must be root's, not a
      * build folder that a user can write to (privilege escalation). */
     if (rc == 0)
@@ -338,7 +353,8 @@ int rf_setup_do_uninstall(const rf_setup_config *cfg) {
             return fail(&err);
     }
     char program[PATH_MAX], dir[PATH_MAX];
-    rf_setup_restore_program(cfg, program, sizeof program);
+    if (rf_setup_restore_program(cfg, program, sizeof program, &err) < 0)
+        return fail(&err);
     rec.incomplete = true;
     if (rf_setup_test_netns_guard(cfg, &err) < 0 || save(cfg, &rec, &err) < 0)
         return fail(&err);

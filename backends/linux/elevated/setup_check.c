@@ -123,8 +123,8 @@ static int check_unit(const rf_setup_config *cfg) {
     const char *systemd = rf_setup_systemd_running()
                               ? "systemd running"
                               : "systemd not running here: takes effect at the next boot";
-    rf_setup_restore_program(cfg, program, sizeof program);
-    if (rf_setup_expected_unit(cfg, want, sizeof want, &err) < 0 ||
+    if (rf_setup_restore_program(cfg, program, sizeof program, &err) < 0 ||
+        rf_setup_expected_unit(cfg, want, sizeof want, &err) < 0 ||
         rf_setup_file_sha256("/proc/self/exe", self, &err) < 0)
         return report("unit", ITEM_CHANGED, "%s", err.message);
     if (rf_setup_unit_problem(cfg->unit_path, cfg->wants_dir, want, why, sizeof why) == -ENOENT)

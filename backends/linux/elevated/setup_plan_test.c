@@ -3,6 +3,7 @@
  * following the links planted in it. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include "backends/linux/elevated/setup_nft.h"
 #include "backends/linux/elevated/setup_steps.h"
 #include "backends/linux/elevated/setup_unit.h"
+#include "core/error.h"
 #include "tests/check.h"
 
 static void test_table_text(void) {
@@ -104,6 +106,38 @@ static void test_unit_and_record(void) {
     CHECK_STR_EQ(rec.restore_unit, "/etc/systemd/system/ringfence-firewall.service", "unit");
     CHECK(rec.incomplete && rec.offline.id == 0 && rec.table_sha256[0] == '\0',
           "a fresh record is incomplete, with no ids or digests yet");
+}
+
+/* A libexec folder so long that the restore program's path would be cut:
+ * refused with ENAMETOOLONG naming it, never a truncated path. */
+static void test_long_paths(void) {
+    rf_setup_config cfg;
+    rf_error err = {0};
+    int argc = 1;
+    char *argv[] = {"ringfence-setup", NULL};
+    CHECK(rf_setup_config_init(&cfg, &argc, argv, &err) == 0, "config: %s", err.message);
+    const struct {
+        size_t dir_len;
+        int want;
+    } cases[] = {{20, 0}, {sizeof cfg.libexec_dir - 17, 0}, {sizeof cfg.libexec_dir - 16, -ENAMETOOLONG},
+                 {sizeof cfg.libexec_dir - 1, -ENAMETOOLONG}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        memset(cfg.libexec_dir, 'd', cases[i].dir_len);
+        cfg.libexec_dir[0] = '/';
+        cfg.libexec_dir[cases[i].dir_len] = '\0';
+        char program[PATH_MAX];
+        rf_error_clear(&err);
+        int rc = rf_setup_restore_program(&cfg, program, sizeof program, &err);
+        CHECK(rc == cases[i].want, "libexec folder of %zu bytes: got %d, want %d", cases[i].dir_len,
+              rc, cases[i].want);
+        if (rc == 0)
+            CHECK(strlen(program) == cases[i].dir_len + 16 &&
+                      strcmp(program + cases[i].dir_len, "/ringfence-setup") == 0,
+                  "the whole path (%zu bytes)", strlen(program));
+        else
+            CHECK(strstr(err.message, "restore program's path: longer than 4095 bytes: /ddd"),
+                  "the message names the path and the reason: %.80s", err.message);
+    }
 }
 
 static void touch(const char *path) {
@@ -211,6 +245,7 @@ static void test_mkdirs_trust(void) {
 int main(void) {
     test_table_text();
     test_unit_and_record();
+    test_long_paths();
     test_remove_tree();
     test_mkdirs_trust();
     return check_summary("setup_plan_test");

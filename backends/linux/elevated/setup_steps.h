@@ -49,8 +49,9 @@ int rf_setup_expected_table(const rf_setup_record *rec, char *out, size_t len, r
 /* The unit text for this configuration. */
 int rf_setup_expected_unit(const rf_setup_config *cfg, char *out, size_t len, rf_error *err);
 
-/* Path of the ringfence-setup copy the restore unit runs. */
-void rf_setup_restore_program(const rf_setup_config *cfg, char *out, size_t len);
+/* Path of the ringfence-setup copy the restore unit runs; -ENAMETOOLONG
+ * (with `err` filled) when it does not fit `out`. */
+int rf_setup_restore_program(const rf_setup_config *cfg, char *out, size_t len, rf_error *err);
 
 int rf_setup_do_setup(const rf_setup_config *cfg, const rf_setup_options *opts);
 int rf_setup_do_check(const rf_setup_config *cfg, const rf_setup_options *opts);
