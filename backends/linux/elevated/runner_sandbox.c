@@ -300,14 +300,23 @@ __attribute__((noreturn)) static void init_main(run_plan *p) {
     /* A. Die with the runner, which dies with the CLI. */
     if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
         setup_failed(p, STEP_PDEATHSIG, 0, errno);
-    /* B. getppid() is 0 across a PID namespace: the runner's byte (not EOF)
-     *    proves it was still alive after the parent-death signal was armed. */
+    /* B. getppid() is 0 across a PID namespace.  The runner's byte proves
+     *    only that it lived once; it keeps the pipe's write end open for the
+     *    whole run, so a hang-up seen after the byte, with the signal armed,
+     *    means it died before the arming and no signal will come (a run that
+     *    outlives its runner: init stopped, runner killed, init continued). */
     char byte;
     ssize_t n;
     while ((n = read(p->sync_r, &byte, 1)) < 0 && errno == EINTR) {
     }
     if (n != 1)
         setup_failed(p, STEP_RUNNER_GONE, 0, EPIPE);
+    struct pollfd alive = {.fd = p->sync_r, .events = POLLIN};
+    int ready;
+    while ((ready = poll(&alive, 1, 0)) < 0 && errno == EINTR) {
+    }
+    if (ready != 0)
+        setup_failed(p, STEP_RUNNER_GONE, 0, ready < 0 ? errno : EPIPE);
     close(p->sync_r);
     /* C. Without a user namespace the copied mounts keep the host's
      *    propagation: a shared "/" would carry every mount below back to
@@ -450,9 +459,9 @@ int rf_runner_run(const rf_runner_job *job, int report_fd, rf_error *err) {
     status_fds[1] = -1;
     close(sync_fds[0]);
     sync_fds[0] = -1;
+    /* The write end stays open until the run ends: the init's proof that
+     * the runner is alive (see init_main, step B). */
     bool released = write(sync_fds[1], "g", 1) == 1;
-    close(sync_fds[1]);
-    sync_fds[1] = -1;
     int exec_errno = 0;
     rc = released ? rf_report_pipe_collect(&exec_report, &exec_errno, err)
                   : rf_fail_errno(err, errno, "releasing the sandbox's init");
