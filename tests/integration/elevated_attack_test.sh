@@ -4,7 +4,7 @@
 # Each section names the finding; each fails on the runner before its fix.
 #
 # Args: ringfence_testbuild  ringfence-runner_testbuild  ringfence-grant_testbuild
-#       runner_orphan_probe  denybin-stub...
+#       runner_orphan_probe  swap_loop  denybin-stub...
 # Needs root.
 set -u
 
@@ -12,7 +12,8 @@ RF_SRC="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 RUNNER_SRC="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"
 GRANT_SRC="$(cd "$(dirname "$3")" && pwd)/$(basename "$3")"
 PROBE="$(cd "$(dirname "$4")" && pwd)/$(basename "$4")"
-shift 4
+SWAP="$(cd "$(dirname "$5")" && pwd)/$(basename "$5")"
+shift 5
 STUBS=("$@")
 # shellcheck source=elevated_world.sh
 . "$(dirname "$0")/elevated_world.sh"
@@ -25,6 +26,48 @@ req_tmpl() { # workspace argv-json [tmp_private]: a request whose parent_pid is 
     printf '"tmp_private":%s,"tty":false,"workspace":"%s","writable_roots":[],"protected":[],"deny_read":[]}' \
         "${3:-true}" "$1"
 }
+
+frame() { # json: the 4-byte length (little-endian) and the bytes
+    local n=${#1}
+    printf "$(printf '\\%03o\\%03o\\%03o\\%03o' $((n & 255)) $(((n >> 8) & 255)) $(((n >> 16) & 255)) \
+        $(((n >> 24) & 255)))%s" "$1"
+}
+direct() { # user json: runs the runner alone; sets $direct_status and $direct_report (its messages)
+    local rep="$W/report.bin"
+    as_user "$1" "$RUNNER" 3< <(frame "$2") 4> >(cat >"$rep") >/dev/null 2>&1
+    direct_status=$?
+    wait $! # the report's reader
+    direct_report="$(tr -d '\0' <"$rep" 2>/dev/null | tr -cd '[:print:]')"
+}
+request() { # workspace argv-json [tmp_private]: a request whose parent is this shell
+    req_tmpl "$@" | sed "s/%d/$$/"
+}
+
+# Another member's granted workspace, closed to the caller itself.
+THEIRS="$W/theirs"
+mkdir -p "$THEIRS" && chown "$OTHER:$OTHER" "$THEIRS" && chmod 0700 "$THEIRS" && grant "$THEIRS"
+
+# ---- H1: a swap after the runner's check never carries the mounts elsewhere ----------
+# The caller's workspace under /tmp (private /tmp: the root is cloned and put back)
+# is exchanged, again and again, with a symlink to the other member's workspace.
+TA="/tmp/rftest$$-h1"
+trap 'rm -rf "$TA"; cleanup' EXIT
+mkdir -p "$TA/ws" && ln -s "$THEIRS" "$TA/sym" && chown -R -h "$ME:$ME" "$TA" && grant "$TA/ws"
+cp "$SWAP" "$BIN/swap_loop" && chmod 0755 "$BIN/swap_loop"
+as_user "$ME" "$BIN/swap_loop" "$TA/ws" "$TA/sym" 10 &
+swapper=$!
+while kill -0 "$swapper" 2>/dev/null; do
+    direct "$ME" "$(request "$TA/ws" "[\"sh\",\"-c\",\"echo x > $TA/ws/h1-\$\$\"]")"
+    [ -n "${RF_DEBUG:-}" ] && echo "h1: $direct_status $direct_report" >&2
+    ls "$THEIRS" | grep -q h1- && break
+done
+wait "$swapper"
+expect_eq "$?" 0 "H1: the swapper ran"
+expect_eq "$(ls "$THEIRS")" "" "H1: a workspace swapped for a symlink after the check: the other member's is not written"
+rm -rf "$TA" && mkdir -p "$TA/ws" && chown -R "$ME:$ME" "$TA" && grant "$TA/ws"
+direct "$ME" "$(request "$TA/ws" "[\"sh\",\"-c\",\"echo ok > $TA/ws/ok\"]")"
+expect_eq "$direct_status:$(cat "$TA/ws/ok" 2>/dev/null)" "0:ok" "H1: unswapped, the root under the private /tmp is written"
+rm -rf "$TA"
 
 # ---- H2: a run never outlives its runner ---------------------------------------------
 # The init is stopped (here by root, standing for anything that delays it) before it

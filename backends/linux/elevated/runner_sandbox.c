@@ -244,6 +244,7 @@ static int plan_mounts(run_plan *p, rf_error *err) {
         .have_dev_shm = stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode),
         .roots = p->roots,
         .n_roots = n_roots,
+        .root_fds = p->job->root_fds,
         .protected_paths = p->prot,
         .n_protected = n_prot,
         .deny = p->deny,
