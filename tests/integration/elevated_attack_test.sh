@@ -32,11 +32,22 @@ frame() { # json: the 4-byte length (little-endian) and the bytes
     printf "$(printf '\\%03o\\%03o\\%03o\\%03o' $((n & 255)) $(((n >> 8) & 255)) $(((n >> 16) & 255)) \
         $(((n >> 24) & 255)))%s" "$1"
 }
-direct() { # user json: runs the runner alone; sets $direct_status and $direct_report (its messages)
-    local rep="$W/report.bin"
-    as_user "$1" "$RUNNER" 3< <(frame "$2") 4> >(cat >"$rep") >/dev/null 2>&1
+direct() { # user json: runs the runner alone, its control channel open until it ends;
+    # sets $direct_status and $direct_report (its messages)
+    local rep="$W/report.bin" ctl="$W/control.fifo" repf="$W/report.fifo"
+    rm -f "$ctl" "$repf" && mkfifo -m 0600 "$ctl" "$repf"
+    cat "$repf" >"$rep" &
+    local reader=$!
+    # exec: the runner is this shell's child (the request names $$ as its parent).
+    (exec setpriv --reuid="$(uid "$1")" --regid="$(gid "$1")" --init-groups -- env -i PATH=/usr/bin:/bin \
+        "$RUNNER" 3<"$ctl" 4>"$repf" >/dev/null 2>&1) &
+    local runner=$!
+    exec 7>"$ctl"
+    frame "$2" >&7
+    wait "$runner"
     direct_status=$?
-    wait $! # the report's reader
+    exec 7>&-
+    wait "$reader"
     direct_report="$(tr -d '\0' <"$rep" 2>/dev/null | tr -cd '[:print:]')"
 }
 request() { # workspace argv-json [tmp_private]: a request whose parent is this shell
@@ -74,6 +85,32 @@ rm -rf "$TA"
 # arms its parent-death signal; the runner releases it and is killed; the init goes on.
 out="$("$PROBE" "$RUNNER" "$(uid "$ME")" "$(gid "$ME")" "$(req_tmpl "$WS" '["sleep","7"]')" 60 2>&1)"
 expect_eq "$out" "none" "H2: an init whose runner died before it armed the parent-death signal does not go on"
+
+# ---- M3: the caller cannot stop or signal the root-phase runner and the init ----------
+children() { local c; c="$(cat "/proc/$1/task/$1/children" 2>/dev/null)"; echo ${c%% *}; }
+m3="99${$}3"
+(cd "$WS" && as_user "$ME" "$BIN/ringfence" run --backend elevated --workspace "$WS" -- sleep "$m3") >/dev/null 2>&1 &
+bg=$!
+cli="" runner="" init=""
+for _ in $(seq 50); do
+    for f in /proc/[0-9]*/cmdline; do
+        p="${f#/proc/}" && p="${p%/cmdline}"
+        [ "$(cat "/proc/$p/comm" 2>/dev/null)" = ringfence ] && tr '\0' ' ' <"$f" 2>/dev/null | grep -q "sleep $m3" && cli="$p"
+    done
+    [ -n "$cli" ] && runner="$(children "$cli")"
+    [ -n "$runner" ] && init="$(children "$runner")"
+    [ -n "$init" ] && [ -n "$(children "$init")" ] && break
+    sleep 0.1
+done
+expect_eq "$([ -n "$init" ] && echo found || echo missing)" found "M3: the run started (cli $cli, runner $runner, init $init)"
+for target in "runner:$runner" "init:$init"; do
+    as_user "$ME" kill -STOP "${target#*:}" 2>/dev/null
+    expect_eq "$?" 1 "M3: the caller cannot stop the ${target%%:*} (pid ${target#*:})"
+    expect_lacks "$(grep State: "/proc/${target#*:}/status" 2>/dev/null)" "stopped" "M3: the ${target%%:*} runs on"
+done
+[ -n "$cli" ] && kill -TERM "$cli"
+wait "$bg"
+expect_eq "$?" 143 "M3: SIGTERM to the CLI still reaches the command (control channel): 128+15"
 
 echo "elevated_attack_test: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

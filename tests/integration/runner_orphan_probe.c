@@ -63,7 +63,7 @@ static int attempt(const char *runner, uid_t uid, gid_t gid, const char *tmpl) {
     uint32_t n = (uint32_t)len;
     if (write(req[1], &n, 4) != 4 || write(req[1], json, (size_t)len) != len)
         return -1;
-    close(req[1]);
+    /* req[1] stays open: the runner's control channel (EOF would end the run). */
     char path[96], buf[64];
     snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, (int)pid);
     pid_t init = 0;
@@ -93,6 +93,7 @@ static int attempt(const char *runner, uid_t uid, gid_t gid, const char *tmpl) {
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
     }
+    close(req[1]);
     close(rep[0]);
     return survived;
 }

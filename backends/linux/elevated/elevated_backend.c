@@ -10,8 +10,10 @@
  *            fork + exec the runner with the request framed on fd 3; wait
  *            for its first report (started, exec failed, setup failed).
  *   wait     the runner's exit, then its last report: the command's status.
- *   kill_tree  SIGUSR1 to the runner: it kills the init of the run's PID
- *            namespace, and the kernel every process in it.
+ *   kill_tree  KILL on the control channel (the request pipe, kept open):
+ *            the runner kills the init of the run's PID namespace, and the
+ *            kernel every process in it.  Signals are forwarded the same
+ *            way: the runner is root in every uid, the CLI cannot signal it.
  *
  * The CLI stays lean: no libacl, no libnftables; the runner does the
  * privileged checks itself and never trusts what this side checked.
@@ -245,7 +247,8 @@ static int el_prepare(const rf_policy *policy, void **state, rf_error *err) {
 /* ---- spawn --------------------------------------------------------------------- */
 
 typedef struct el_run {
-    int report_fd; /* read end */
+    int report_fd;  /* read end */
+    int control_fd; /* the request pipe's write end, kept open for the run */
     int exec_errno;
     bool started;
 } el_run;
@@ -354,14 +357,18 @@ __attribute__((noreturn)) static void exec_runner(const char *runner, const int 
     _exit(126);
 }
 
-/* The request on the pipe; a runner that died early must not kill us with
- * SIGPIPE. */
-static int send_request(int fd, const char *buf, size_t len) {
+/* The request, or one control byte, on the pipe; a runner that died early
+ * must not kill us with SIGPIPE. */
+static int send_request(int fd, const char *buf, size_t len, bool framed) {
     sigset_t pipe_set, old;
     sigemptyset(&pipe_set);
     sigaddset(&pipe_set, SIGPIPE);
     sigprocmask(SIG_BLOCK, &pipe_set, &old);
-    int rc = rf_runner_frame_write(fd, buf, len);
+    int rc = 0;
+    if (framed)
+        rc = rf_runner_frame_write(fd, buf, len);
+    else if (write(fd, buf, len) != (ssize_t)len)
+        rc = -errno;
     if (rc == -EPIPE && !sigismember(&old, SIGPIPE)) {
         struct timespec zero = {0, 0};
         sigtimedwait(&pipe_set, NULL, &zero);
@@ -397,6 +404,7 @@ static int el_spawn(void *state, const rf_launch *launch, rf_child *child, rf_er
     if (!run)
         return rf_fail_errno(err, ENOMEM, "starting %s", launch->argv[0]);
     run->report_fd = -1;
+    run->control_fd = -1;
     char *request = NULL;
     size_t len = 0;
     int req_fds[2] = {-1, -1}, rep_fds[2] = {-1, -1};
@@ -424,8 +432,8 @@ static int el_spawn(void *state, const rf_launch *launch, rf_child *child, rf_er
     close(rep_fds[1]);
     req_fds[0] = rep_fds[1] = -1;
     run->report_fd = rep_fds[0];
-    rc = send_request(req_fds[1], request, len);
-    close(req_fds[1]);
+    rc = send_request(req_fds[1], request, len, true);
+    run->control_fd = req_fds[1]; /* the control channel from here on */
     req_fds[1] = -1;
     free(request);
     request = NULL;
@@ -480,18 +488,30 @@ static int el_wait(void *state, rf_child *child, rf_outcome *out, rf_error *err)
     if (run) {
         if (run->report_fd >= 0)
             close(run->report_fd);
+        if (run->control_fd >= 0)
+            close(run->control_fd);
         free(run);
         child->priv = NULL;
     }
     return rc;
 }
 
+static void el_control(rf_child *child, unsigned char byte) {
+    el_run *run = child->priv;
+    if (run && run->control_fd >= 0)
+        send_request(run->control_fd, (const char *)&byte, 1, false);
+}
+
 static void el_kill_tree(void *state, rf_child *child) {
     (void)state;
     /* The runner kills the init of the PID namespace and reaps it: when it
      * exits, nothing of the run is left. */
-    if (child->pid > 0)
-        kill(child->pid, SIGUSR1);
+    el_control(child, RF_RUNNER_CONTROL_KILL);
+}
+
+static void el_forward_signal(void *state, rf_child *child, int sig) {
+    (void)state;
+    el_control(child, (unsigned char)sig);
 }
 
 const rf_backend rf_backend_elevated = {
@@ -504,5 +524,6 @@ const rf_backend rf_backend_elevated = {
     .spawn = el_spawn,
     .wait = el_wait,
     .kill_tree = el_kill_tree,
+    .forward_signal = el_forward_signal,
     .cleanup = el_cleanup,
 };

@@ -89,6 +89,7 @@ typedef struct rf_runner_job {
     gid_t gid;
     const int *root_fds; /* workspace first, then the writable roots */
     size_t n_roots;
+    int control_fd; /* the CLI's control channel (RF_RUNNER_REQUEST_FD after the request) */
 } rf_runner_job;
 
 /* Plans the run, starts it in new PID + mount namespaces, reports STARTED

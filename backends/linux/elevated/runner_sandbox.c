@@ -370,19 +370,37 @@ static void reap(pid_t pid, int *status) {
     }
 }
 
-/* Forwards signals to the init until it ends; SIGUSR1 (the CLI's kill_tree)
- * ends the init, and with it the whole namespace.  Returns its wait status. */
-static int supervise(pid_t init, int sigfd) {
+/* One event of the CLI's control channel: a signal forwarded to the init
+ * (which forwards it to the command), or the end of the run (KILL, or EOF:
+ * the CLI is gone), which ends the init and with it the whole namespace.
+ * Returns the fd to keep polling (-1 after EOF). */
+static int control_event(pid_t init, int control_fd) {
+    unsigned char byte;
+    ssize_t n = read(control_fd, &byte, 1);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN))
+        return control_fd;
+    if (n != 1 || byte == RF_RUNNER_CONTROL_KILL) {
+        kill(init, SIGKILL);
+        return n == 1 ? control_fd : -1;
+    }
+    if (byte == SIGINT || byte == SIGTERM || byte == SIGHUP || byte == SIGQUIT)
+        kill(init, byte);
+    return control_fd;
+}
+
+/* Forwards the CLI's events and signals (from root, or the terminal's
+ * SIGHUP) to the init until it ends.  Returns its wait status. */
+static int supervise(pid_t init, int sigfd, int control_fd) {
     int status = 0;
     for (;;) {
-        struct pollfd pfd = {.fd = sigfd, .events = POLLIN};
-        if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+        struct pollfd pfd[2] = {{.fd = sigfd, .events = POLLIN}, {.fd = control_fd, .events = POLLIN}};
+        if (poll(pfd, 2, -1) < 0 && errno != EINTR)
             break;
+        if (pfd[1].revents)
+            control_fd = control_event(init, control_fd);
         struct signalfd_siginfo si;
         while (read(sigfd, &si, sizeof si) == (ssize_t)sizeof si) {
-            if (si.ssi_signo == SIGUSR1)
-                kill(init, SIGKILL);
-            else if (si.ssi_signo != SIGCHLD)
+            if (si.ssi_signo != SIGCHLD)
                 kill(init, (int)si.ssi_signo);
         }
         pid_t got = waitpid(init, &status, WNOHANG);
@@ -436,7 +454,7 @@ int rf_runner_run(const rf_runner_job *job, int report_fd, rf_error *err) {
     /* Blocked before the clone, so no SIGCHLD or CLI signal is lost. */
     sigset_t mask, old;
     sigemptyset(&mask);
-    int sigs[] = {SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1};
+    int sigs[] = {SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGQUIT};
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
         sigaddset(&mask, sigs[i]);
     if (sigprocmask(SIG_BLOCK, &mask, &old) < 0 || (sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK)) < 0) {
@@ -450,6 +468,7 @@ int rf_runner_run(const rf_runner_job *job, int report_fd, rf_error *err) {
         close(status_fds[0]);
         close(sync_fds[1]);
         close(sigfd);
+        close(job->control_fd);
         init_main(&p);
     }
     if (init < 0) {
@@ -481,7 +500,7 @@ int rf_runner_run(const rf_runner_job *job, int report_fd, rf_error *err) {
         goto out;
     }
     report(report_fd, RF_RUNNER_STARTED, 0);
-    supervise(init, sigfd);
+    supervise(init, sigfd, job->control_fd);
     report(report_fd, RF_RUNNER_ENDED, command_status(status_fds[0]));
     rc = 0;
 out:
