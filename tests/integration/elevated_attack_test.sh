@@ -86,6 +86,18 @@ rm -rf "$TA"
 out="$("$PROBE" "$RUNNER" "$(uid "$ME")" "$(gid "$ME")" "$(req_tmpl "$WS" '["sleep","7"]')" 60 2>&1)"
 expect_eq "$out" "none" "H2: an init whose runner died before it armed the parent-death signal does not go on"
 
+# ---- M1: /tmp and /dev/shm are private to every run, whatever the request says ------
+TM="/tmp/rftest$$-m1" SM="/dev/shm/rftest$$-m1"
+trap 'rm -rf "$TA" "$TM" "$SM"; cleanup' EXIT
+mkdir -p "$TM" "$SM" && chown "$OTHER:$OTHER" "$TM" "$SM" && chmod 0700 "$TM" "$SM" && grant "$TM" && grant "$SM"
+direct "$ME" "$(request "$WS" "[\"sh\",\"-c\",\"echo x > $TM/m1; echo x > $SM/m1\"]" false)"
+expect_eq "$(ls "$TM" "$SM")" "$(printf '%s:\n\n%s:' "$SM" "$TM")" \
+    "M1: tmp shared requested: another member's granted folders in the host's /tmp and /dev/shm are not written"
+out="$(as_user "$ME" "$BIN/ringfence" status 2>&1)"
+expect_contains "$out" "private /tmp and /dev/shm always" "M1: status says /tmp is always private under elevated"
+# L7: the status says what the shared sandbox users mean for writes.
+expect_contains "$out" "every member's granted workspaces" "L7: status says the ACLs grant every member's workspaces"
+
 # ---- M3: the caller cannot stop or signal the root-phase runner and the init ----------
 children() { local c; c="$(cat "/proc/$1/task/$1/children" 2>/dev/null)"; echo ${c%% *}; }
 m3="99${$}3"

@@ -148,6 +148,13 @@ static void el_probe(rf_backend_status *out) {
            "runner (setuid root): new PID + mount namespaces, setresuid to the sandbox user verified, "
            "no_new_privs, every capability dropped");
     int abi = rf_landlock_abi();
+    if (abi < 1) {
+        /* The runner refuses: Landlock is what keeps a run out of the other
+         * members' granted workspaces (the sandbox users are shared). */
+        out->available = false;
+        snprintf(out->reason, sizeof out->reason, "Landlock is not available in this kernel; the runner refuses "
+                 "to run without it (the shared sandbox users can write every member's granted workspace)");
+    }
     if (abi >= 1) {
         rf_landlock_describe(abi, true, line, sizeof line);
         append(out->layers, sizeof out->layers, line);
@@ -159,11 +166,12 @@ static void el_probe(rf_backend_status *out) {
            "network is off)");
     append(out->layers, sizeof out->layers,
            "mount namespace: read-only tree outside the writable places, read-only binds, empty mounts over "
-           "deny_read and over other users' folders in /home (the sandbox users are shared), private /tmp, "
-           "fresh /proc");
+           "deny_read and over other users' folders in /home (the sandbox users are shared), private /tmp and "
+           "/dev/shm always (tmp: shared is ignored: the host's are shared by every member's runs), fresh /proc");
     set_level(out, RF_G_WRITES, RF_ENFORCED,
-              "a separate user: the ACLs grant it only the workspace and writable roots; Landlock and a "
-              "read-only mount tree as a second line");
+              "a separate user, shared by the group's members: the ACLs grant it every member's granted "
+              "workspaces, so writes outside your own roots are kept out by Landlock (rules on the directories "
+              "the runner checked) and the read-only mount tree");
     set_level(out, RF_G_PROTECTED, RF_ENFORCED,
               "read-only bind mounts over protected paths (placeholders for absent ones) in the runner's "
               "mount namespace");
@@ -174,6 +182,11 @@ static void el_probe(rf_backend_status *out) {
     set_level(out, RF_G_NETWORK, RF_ENFORCED, why);
     set_level(out, RF_G_PROCESS_TREE, RF_ENFORCED,
               "PID namespace: its init dies with the runner, the runner with ringfence (PDEATHSIG)");
+    if (abi >= 1 && abi < 6)
+        append(out->gaps, sizeof out->gaps,
+               "network.abstract_unix: Landlock ABI < 6 has no abstract unix socket scope and the run has no "
+               "network namespace: an offline run can reach the host's abstract unix sockets (daemons that may "
+               "reach the network for it)");
     /* The sandbox users are shared by the group: say what that leaves open. */
     append(out->gaps, sizeof out->gaps,
            "deny_read.other_members: folders another member granted outside /home (workspaces, tool folders) "
@@ -288,7 +301,7 @@ static int encode_request(const el_state *st, const rf_launch *launch, char **ou
         .n_env = count(launch->envp),
         .cwd = (char *)launch->cwd,
         .network = p->network == RF_NET_ON,
-        .tmp_private = p->tmp == RF_TMP_PRIVATE,
+        .tmp_private = true, /* always, under elevated (the runner enforces it too) */
         .tty = launch->tty_fd >= 0 && launch->tty_fd == launch->stdin_fd,
         .workspace = p->workspace,
         .writable_roots = roots,

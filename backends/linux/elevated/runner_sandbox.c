@@ -107,8 +107,12 @@ static void plan_free(run_plan *p) {
 static int plan_landlock(run_plan *p, rf_error *err) {
     const rf_runner_job *job = p->job;
     p->landlock_abi = rf_landlock_abi();
+    /* Not a second line here: the sandbox users are shared by the group and
+     * the ACLs let them write every member's granted workspaces, so only
+     * Landlock (and the read-only tree) keeps a run out of the others'. */
     if (p->landlock_abi < 1)
-        return 0; /* a second line here; the backend's probe reports it absent */
+        return rf_fail(err, -ENOSYS, "Landlock is not available in this kernel: without it a run could write "
+                       "other members' granted workspaces (the sandbox users are shared); refusing to run");
     p->policy.network = job->req->network ? RF_NET_ON : RF_NET_OFF;
     for (size_t i = 0; i < job->n_roots; i++) {
         char link[64];
@@ -240,7 +244,11 @@ static int plan_mounts(run_plan *p, rf_error *err) {
         p->deny[n_deny++] = (rf_mount_target){p->other_homes.items[i].value, RF_KIND_DIR};
     struct stat st;
     rf_mount_input in = {
-        .tmp_private = req->tmp_private,
+        /* Always private, whatever the request says: the host's /tmp and
+         * /dev/shm are shared by every member's runs (same sandbox uid), so
+         * one member's run could write another's workspace or temporaries
+         * there. */
+        .tmp_private = true,
         .have_dev_shm = stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode),
         .roots = p->roots,
         .n_roots = n_roots,
