@@ -98,6 +98,15 @@ expect_contains "$out" "private /tmp and /dev/shm always" "M1: status says /tmp 
 # L7: the status says what the shared sandbox users mean for writes.
 expect_contains "$out" "every member's granted workspaces" "L7: status says the ACLs grant every member's workspaces"
 
+# ---- L4: a command not handed the terminal has no controlling terminal -------------
+# stdin from /dev/null (so tty: false) in a session whose terminal is script's pty.
+rf_cmd="cd $WS && $BIN/ringfence run --backend elevated --workspace $WS"
+out="$(as_user "$ME" script -qec "$rf_cmd -- sh -c '(exec 3<>/dev/tty) 2>/dev/null && echo TTY_OPENED || echo NO_TTY' </dev/null" \
+    /dev/null </dev/null 2>&1)"
+expect_contains "$out" "NO_TTY" "L4: without the terminal handed over, /dev/tty cannot be opened"
+out="$(as_user "$ME" script -qec "$rf_cmd -- sh -c 'test -t 0 && echo TTY_OK'" /dev/null </dev/null 2>&1)"
+expect_contains "$out" "TTY_OK" "L4: handed the terminal, the command still has it"
+
 # ---- M3: the caller cannot stop or signal the root-phase runner and the init ----------
 children() { local c; c="$(cat "/proc/$1/task/$1/children" 2>/dev/null)"; echo ${c%% *}; }
 m3="99${$}3"

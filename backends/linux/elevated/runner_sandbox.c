@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
@@ -154,10 +155,14 @@ static int plan_seccomp(run_plan *p, rf_error *err) {
  */
 static int list_other_homes(run_plan *p, rf_error *err) {
     DIR *d = opendir("/home");
-    if (!d)
+    if (!d && errno == ENOENT)
         return 0; /* no /home: nothing to cover */
+    /* Any other failure would leave every home uncovered: fail closed. */
+    if (!d)
+        return rf_fail_errno(err, errno, "listing /home to cover the other users' homes");
     int rc = 0;
     struct dirent *e;
+    errno = 0;
     while (rc == 0 && (e = readdir(d)) != NULL) {
         if (e->d_name[0] == '.')
             continue;
@@ -167,16 +172,26 @@ static int list_other_homes(run_plan *p, rf_error *err) {
         /* Only homes closed to others (no o+x): there the shared users get in
          * through grants alone.  An open one (Homebrew's /home/linuxbrew)
          * stays, with its tools. */
-        if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode) ||
-            st.st_uid == p->job->caller || (st.st_mode & S_IXOTH))
+        if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+            if (errno != ENOENT) /* gone since readdir: nothing to cover */
+                rc = rf_fail_errno(err, errno, "checking %s to cover it", path);
+            errno = 0;
             continue;
+        }
+        if (!S_ISDIR(st.st_mode) || st.st_uid == p->job->caller || (st.st_mode & S_IXOTH)) {
+            errno = 0;
+            continue;
+        }
         /* Never one that holds a writable root of this run (it would hide it). */
         bool holds_root = false;
         for (size_t i = 0; i < 1 + p->job->req->n_writable_roots; i++)
             holds_root |= rf_path_within(i == 0 ? p->job->req->workspace : p->job->req->writable_roots[i - 1], path);
         if (!holds_root && rf_list_add(&p->other_homes, path, RF_SRC_DEFAULT) < 0)
             rc = rf_fail_errno(err, ENOMEM, "listing the other users' homes");
+        errno = 0;
     }
+    if (rc == 0 && errno != 0)
+        rc = rf_fail_errno(err, errno, "reading /home to cover the other users' homes");
     closedir(d);
     return rc;
 }
@@ -276,6 +291,18 @@ __attribute__((noreturn)) static void confine_and_exec(void *arg) {
     /* 1. stdio, own process group, the terminal, clean signal state. */
     if ((rc = rf_child_prepare_process(&p->launch)) < 0)
         setup_failed(p, STEP_PROCESS, 0, -rc);
+    /*    Not handed the terminal: no controlling terminal either, or the
+     *    command could open /dev/tty, make itself the foreground group and
+     *    read the user's keystrokes (or inject input with TIOCSTI). */
+    if (p->launch.tty_fd < 0) {
+        int tty = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+        if (tty >= 0) {
+            rc = ioctl(tty, TIOCNOTTY) < 0 ? errno : 0;
+            close(tty);
+            if (rc != 0)
+                setup_failed(p, STEP_PROCESS, 0, rc);
+        }
+    }
     /* 2. The sandbox user, verified: from here on the kernel's permission
      *    checks (ACLs, the firewall's uid match) apply to the command. */
     if ((rc = rf_runner_become(p->job->uid, p->job->gid)) < 0)
@@ -430,6 +457,26 @@ static int command_status(int status_r) {
     return SIGKILL;
 }
 
+/* With fs.protected_hardlinks off, the caller could hard-link a file it may
+ * not write (another member's, granted to the shared sandbox users) into its
+ * own workspace, where Landlock allows writes: refused. */
+static int check_protected_hardlinks(rf_error *err) {
+    const char *path = "/proc/sys/fs/protected_hardlinks";
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return rf_fail_errno(err, errno, "reading %s", path);
+    char buf[8] = {0};
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    int e = errno;
+    close(fd);
+    if (n < 0)
+        return rf_fail_errno(err, e, "reading %s", path);
+    if (buf[0] != '1' || (n > 1 && buf[1] != '\n'))
+        return rf_fail(err, -EPERM, "%s is not 1: a hard link to another member's file in your workspace "
+                       "would be writable; refusing to run (sysctl fs.protected_hardlinks=1)", path);
+    return 0;
+}
+
 int rf_runner_run(const rf_runner_job *job, int report_fd, rf_error *err) {
     run_plan p = {.job = job, .report_w = -1, .status_w = -1, .sync_r = -1};
     const rf_runner_request *req = job->req;
@@ -448,7 +495,7 @@ int rf_runner_run(const rf_runner_job *job, int report_fd, rf_error *err) {
             p.launch.path_env = *e + 5;
     int rc, status_fds[2] = {-1, -1}, sync_fds[2] = {-1, -1}, sigfd = -1;
     rf_report_pipe exec_report = {-1, -1};
-    if ((rc = plan_landlock(&p, err)) < 0 || (rc = plan_seccomp(&p, err)) < 0 || (rc = plan_mounts(&p, err)) < 0)
+    if ((rc = check_protected_hardlinks(err)) < 0 || (rc = plan_landlock(&p, err)) < 0 || (rc = plan_seccomp(&p, err)) < 0 || (rc = plan_mounts(&p, err)) < 0)
         goto out;
     if ((rc = rf_report_pipe_open(&exec_report, err)) < 0)
         goto out;
