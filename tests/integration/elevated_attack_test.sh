@@ -39,8 +39,10 @@ direct() { # user json: runs the runner alone, its control channel open until it
     cat "$repf" >"$rep" &
     local reader=$!
     # exec: the runner is this shell's child (the request names $$ as its parent).
+    # stdin: fd $direct_in_fd when set, else /dev/null.
+    [ -n "${direct_in_fd:-}" ] || exec 9</dev/null
     (exec setpriv --reuid="$(uid "$1")" --regid="$(gid "$1")" --init-groups -- env -i PATH=/usr/bin:/bin \
-        "$RUNNER" 3<"$ctl" 4>"$repf" >/dev/null 2>&1) &
+        "$RUNNER" 0<&"${direct_in_fd:-9}" 3<"$ctl" 4>"$repf" >/dev/null 2>&1) &
     local runner=$!
     exec 7>"$ctl"
     frame "$2" >&7
@@ -106,6 +108,17 @@ out="$(as_user "$ME" script -qec "$rf_cmd -- sh -c '(exec 3<>/dev/tty) 2>/dev/nu
 expect_contains "$out" "NO_TTY" "L4: without the terminal handed over, /dev/tty cannot be opened"
 out="$(as_user "$ME" script -qec "$rf_cmd -- sh -c 'test -t 0 && echo TTY_OK'" /dev/null </dev/null 2>&1)"
 expect_contains "$out" "TTY_OK" "L4: handed the terminal, the command still has it"
+
+# ---- L5: offline, a network socket as stdio is refused -----------------------------
+direct_stdin_udp() { # json: the runner with a connected UDP socket as its stdin
+    exec 8<>/dev/udp/127.0.0.1/9
+    direct_in_fd=8 direct "$ME" "$1"
+    exec 8<&-
+}
+direct_stdin_udp "$(request "$WS" '["true"]')"
+expect_contains "$direct_report" "network socket" "L5: offline, a UDP socket as stdin is refused"
+direct "$ME" "$(request "$WS" '["true"]')"
+expect_eq "$direct_status" 0 "L5: offline, ordinary stdio runs"
 
 # ---- M3: the caller cannot stop or signal the root-phase runner and the init ----------
 children() { local c; c="$(cat "/proc/$1/task/$1/children" 2>/dev/null)"; echo ${c%% *}; }

@@ -28,6 +28,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -477,6 +478,27 @@ static int check_protected_hardlinks(rf_error *err) {
     return 0;
 }
 
+/* Offline, stdio must not be a network socket: a connected TCP or UDP socket
+ * handed in as fd 0-2 would carry the command's data past the firewall
+ * (the socket is the caller's, not the offline user's). */
+static int check_offline_stdio(const rf_runner_request *req, rf_error *err) {
+    for (int fd = 0; !req->network && fd <= 2; fd++) {
+        struct stat st;
+        if (fstat(fd, &st) < 0)
+            return rf_fail_errno(err, errno, "checking stdio fd %d", fd);
+        if (!S_ISSOCK(st.st_mode))
+            continue;
+        int domain = -1;
+        socklen_t len = sizeof domain;
+        if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) < 0)
+            return rf_fail_errno(err, errno, "checking the socket on stdio fd %d", fd);
+        if (domain != AF_UNIX)
+            return rf_fail(err, -EPERM, "stdio fd %d is a network socket (domain %d): network is off, refusing "
+                           "to hand it to the command", fd, domain);
+    }
+    return 0;
+}
+
 int rf_runner_run(const rf_runner_job *job, int report_fd, rf_error *err) {
     run_plan p = {.job = job, .report_w = -1, .status_w = -1, .sync_r = -1};
     const rf_runner_request *req = job->req;
@@ -495,7 +517,7 @@ int rf_runner_run(const rf_runner_job *job, int report_fd, rf_error *err) {
             p.launch.path_env = *e + 5;
     int rc, status_fds[2] = {-1, -1}, sync_fds[2] = {-1, -1}, sigfd = -1;
     rf_report_pipe exec_report = {-1, -1};
-    if ((rc = check_protected_hardlinks(err)) < 0 || (rc = plan_landlock(&p, err)) < 0 || (rc = plan_seccomp(&p, err)) < 0 || (rc = plan_mounts(&p, err)) < 0)
+    if ((rc = check_protected_hardlinks(err)) < 0 || (rc = check_offline_stdio(req, err)) < 0 || (rc = plan_landlock(&p, err)) < 0 || (rc = plan_seccomp(&p, err)) < 0 || (rc = plan_mounts(&p, err)) < 0)
         goto out;
     if ((rc = rf_report_pipe_open(&exec_report, err)) < 0)
         goto out;
