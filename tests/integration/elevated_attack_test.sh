@@ -120,6 +120,16 @@ expect_contains "$direct_report" "network socket" "L5: offline, a UDP socket as 
 direct "$ME" "$(request "$WS" '["true"]')"
 expect_eq "$direct_status" 0 "L5: offline, ordinary stdio runs"
 
+# ---- L3: no root-privileged existence oracle through deny_read ---------------------
+# A file in a folder closed to the caller: the run's view must not show whether it exists.
+PRIV="$W/l3priv"
+mkdir -p "$PRIV" && touch "$PRIV/there" && chown -R "$OTHER:$OTHER" "$PRIV" && chmod 0700 "$PRIV"
+rm -f "$WS/l3.txt"
+direct "$ME" "$(request "$WS" "[\"sh\",\"-c\",\"grep -c l3priv /proc/self/mountinfo > $WS/l3.txt\"]" |
+    sed "s|\"deny_read\":\[\]|\"deny_read\":[\"$PRIV/there\",\"$PRIV/absent\"]|")"
+expect_eq "$direct_status:$(cat "$WS/l3.txt" 2>/dev/null)" "0:0" \
+    "L3: a deny_read path the caller cannot reach gets no mount (its existence stays hidden)"
+
 # ---- M3: the caller cannot stop or signal the root-phase runner and the init ----------
 children() { local c; c="$(cat "/proc/$1/task/$1/children" 2>/dev/null)"; echo ${c%% *}; }
 m3="99${$}3"

@@ -85,6 +85,7 @@ typedef struct rf_runner_job {
     const rf_runner_request *req;
     char **envp;
     uid_t caller; /* the real uid that asked */
+    gid_t caller_gid;
     uid_t uid;    /* the sandbox user */
     gid_t gid;
     const int *root_fds; /* workspace first, then the writable roots */

@@ -164,6 +164,7 @@ int main(void) {
         .req = &req,
         .envp = env.envp,
         .caller = caller,
+        .caller_gid = caller_gid,
         .uid = user->id,
         .gid = gid,
         .root_fds = fds,

@@ -30,6 +30,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/fsuid.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -219,6 +220,24 @@ static const char *const offline_daemon_sockets[] = {
  * covered, private /tmp, fresh /proc.  An absent protected path gets no
  * placeholder here (the runner would have to create it in the caller's
  * workspace): the backend declares that facet as a gap. */
+static int as_caller(const run_plan *p, bool on, rf_error *err) {
+    uid_t uid = on ? p->job->caller : 0;
+    gid_t gid = on ? p->job->caller_gid : 0;
+    setfsgid(gid);
+    setfsuid(uid);
+    if ((uid_t)setfsuid(uid) != uid || (gid_t)setfsgid(gid) != gid)
+        return rf_fail(err, -EPERM, "switching the filesystem identity to uid %u", (unsigned)uid);
+    if (on)
+        return 0;
+    /* The credential changes cleared the parent-death signal: armed again,
+     * and the CLI checked to be still there. */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+        return rf_fail_errno(err, errno, "setting the parent-death signal again");
+    if (getppid() != (pid_t)p->job->req->parent_pid)
+        return rf_fail(err, -ESRCH, "the CLI (pid %d) is gone", p->job->req->parent_pid);
+    return 0;
+}
+
 static int plan_mounts(run_plan *p, rf_error *err) {
     const rf_runner_request *req = p->job->req;
     size_t n_roots = 1 + req->n_writable_roots;
@@ -242,15 +261,24 @@ static int plan_mounts(run_plan *p, rf_error *err) {
                 return rf_fail_errno(err, ENOMEM, "planning the mounts");
         }
     }
+    /* The kinds of the caller's paths, seen with the caller's filesystem
+     * identity: as root, which path exists (a mount in the run's view) and
+     * how it fails (ELOOP for a symlink) would tell the caller about paths it
+     * cannot see (existence oracle).  What it cannot reach counts as absent:
+     * the command cannot reach it either. */
+    if ((rc = as_caller(p, true, err)) < 0)
+        return rc;
     for (size_t i = 0; i < p->protected_paths.len; i++) {
         const char *path = p->protected_paths.items[i].value;
         rf_path_kind kind = rf_path_kind_of(path);
         if (kind != RF_KIND_ABSENT)
             p->prot[n_prot++] = (rf_mount_target){path, kind};
     }
+    size_t n_deny = 0;
     for (size_t i = 0; i < req->n_deny_read; i++)
-        p->deny[i] = (rf_mount_target){req->deny_read[i], rf_path_kind_of(req->deny_read[i])};
-    size_t n_deny = req->n_deny_read;
+        p->deny[n_deny++] = (rf_mount_target){req->deny_read[i], rf_path_kind_of(req->deny_read[i])};
+    if ((rc = as_caller(p, false, err)) < 0)
+        return rc;
     for (size_t i = 0; !req->network && offline_daemon_sockets[i]; i++) {
         rf_path_kind kind = rf_path_kind_of(offline_daemon_sockets[i]);
         if (kind == RF_KIND_SOCKET)
