@@ -41,8 +41,9 @@ direct() { # user json: runs the runner alone, its control channel open until it
     # exec: the runner is this shell's child (the request names $$ as its parent).
     # stdin: fd $direct_in_fd when set, else /dev/null.
     [ -n "${direct_in_fd:-}" ] || exec 9</dev/null
+    # $direct_limit: a command prefix that sets the caller's limits (prlimit ... --).
     (exec setpriv --reuid="$(uid "$1")" --regid="$(gid "$1")" --init-groups -- env -i PATH=/usr/bin:/bin \
-        "$RUNNER" 0<&"${direct_in_fd:-9}" 3<"$ctl" 4>"$repf" >/dev/null 2>&1) &
+        ${direct_limit:-} "$RUNNER" 0<&"${direct_in_fd:-9}" 3<"$ctl" 4>"$repf" >/dev/null 2>&1) &
     local runner=$!
     exec 7>"$ctl"
     frame "$2" >&7
@@ -129,6 +130,13 @@ direct "$ME" "$(request "$WS" "[\"sh\",\"-c\",\"grep -c l3priv /proc/self/mounti
     sed "s|\"deny_read\":\[\]|\"deny_read\":[\"$PRIV/there\",\"$PRIV/absent\"]|")"
 expect_eq "$direct_status:$(cat "$WS/l3.txt" 2>/dev/null)" "0:0" \
     "L3: a deny_read path the caller cannot reach gets no mount (its existence stays hidden)"
+
+# ---- L2: the caller's limits do not reach the root phase, but reach the command ------
+rm -f "$WS/l2.txt"
+direct_in_fd="" direct_limit="prlimit --nofile=11: --" direct "$ME" \
+    "$(request "$WS" "[\"sh\",\"-c\",\"ulimit -n > $WS/l2.txt\"]")"
+expect_eq "$direct_status:$(cat "$WS/l2.txt" 2>/dev/null)" "0:11" \
+    "L2: with a soft RLIMIT_NOFILE of 11 the root phase still runs; the command gets the caller's 11"
 
 # ---- M3: the caller cannot stop or signal the root-phase runner and the init ----------
 children() { local c; c="$(cat "/proc/$1/task/$1/children" 2>/dev/null)"; echo ${c%% *}; }

@@ -39,6 +39,11 @@ int rf_runner_record_path(char *out, size_t len, rf_error *err);
  * an empty mask, umask 022, no core dumps.  Returns 0 or -errno. */
 int rf_runner_sanitize(rf_error *err);
 
+/* The caller's resource limits, saved by rf_runner_sanitize (which gives the
+ * root phase known ones), put back in the command process before it execs
+ * (heap-free).  Returns 0 or -errno. */
+int rf_runner_restore_caller_limits(void);
+
 /* ---- runner_checks.c ------------------------------------------------------- */
 
 /* The real gid or a supplementary group of the caller is `group`. */

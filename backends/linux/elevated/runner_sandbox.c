@@ -353,6 +353,10 @@ __attribute__((noreturn)) static void confine_and_exec(void *arg) {
      *    only; TCP refused when network is off. */
     if (p->landlock_abi >= 1 && (rc = rf_landlock_apply(&p->landlock)) < 0)
         setup_failed(p, STEP_LANDLOCK, 0, -rc);
+    /*    The caller's resource limits, for the command only (late: the
+     *    steps above need fds a low RLIMIT_NOFILE would refuse). */
+    if ((rc = rf_runner_restore_caller_limits()) < 0)
+        setup_failed(p, STEP_PROCESS, 0, -rc);
     /* 8. seccomp last: it forbids the mount family and namespace calls. */
     if ((rc = rf_seccomp_apply(&p->seccomp)) < 0)
         setup_failed(p, STEP_SECCOMP, 0, -rc);
