@@ -65,7 +65,7 @@ mkdir -p "$THEIRS" && chown "$OTHER:$OTHER" "$THEIRS" && chmod 0700 "$THEIRS" &&
 # The caller's workspace under /tmp (private /tmp: the root is cloned and put back)
 # is exchanged, again and again, with a symlink to the other member's workspace.
 TA="/tmp/rftest$$-h1"
-trap 'rm -rf "$TA"; cleanup' EXIT
+trap 'cleanup; rm -rf "$TA"' EXIT
 mkdir -p "$TA/ws" && ln -s "$THEIRS" "$TA/sym" && chown -R -h "$ME:$ME" "$TA" && grant "$TA/ws"
 cp "$SWAP" "$BIN/swap_loop" && chmod 0755 "$BIN/swap_loop"
 as_user "$ME" "$BIN/swap_loop" "$TA/ws" "$TA/sym" 10 &
@@ -91,7 +91,7 @@ expect_eq "$out" "none" "H2: an init whose runner died before it armed the paren
 
 # ---- M1: /tmp and /dev/shm are private to every run, whatever the request says ------
 TM="/tmp/rftest$$-m1" SM="/dev/shm/rftest$$-m1"
-trap 'rm -rf "$TA" "$TM" "$SM"; cleanup' EXIT
+trap 'cleanup; rm -rf "$TA" "$TM" "$SM"' EXIT
 mkdir -p "$TM" "$SM" && chown "$OTHER:$OTHER" "$TM" "$SM" && chmod 0700 "$TM" "$SM" && grant "$TM" && grant "$SM"
 direct "$ME" "$(request "$WS" "[\"sh\",\"-c\",\"echo x > $TM/m1; echo x > $SM/m1\"]" false)"
 expect_eq "$(ls "$TM" "$SM")" "$(printf '%s:\n\n%s:' "$SM" "$TM")" \
