@@ -71,6 +71,10 @@ typedef struct rf_backend {
     int (*spawn)(void *state, const rf_launch *launch, rf_child *child, rf_error *err);
     int (*wait)(void *state, rf_child *child, rf_outcome *out, rf_error *err);
     void (*kill_tree)(void *state, rf_child *child);
+    /* Optional (NULL: kill(child->signal_pid, sig)): hands a forwarded signal
+     * to a child the CLI may not signal itself (the elevated backend's
+     * runner, root in every uid). */
+    void (*forward_signal)(void *state, rf_child *child, int sig);
     void (*cleanup)(void *state);
 } rf_backend;
 

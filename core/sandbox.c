@@ -384,7 +384,10 @@ static bool supervise(rf_sandbox *sb, rf_child *child, int sigfd, int tty_fd, do
                     reap_orphans(child->pid);
                 continue;
             }
-            kill(child->signal_pid, (int)si.ssi_signo);
+            if (sb->backend->forward_signal)
+                sb->backend->forward_signal(sb->state, child, (int)si.ssi_signo);
+            else
+                kill(child->signal_pid, (int)si.ssi_signo);
         }
     }
 }

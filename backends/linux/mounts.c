@@ -105,7 +105,14 @@ static rf_mount_target *sorted_copy(const rf_mount_target *t, size_t n) {
 }
 
 static void add_op(rf_mount_plan *p, rf_mount_op_kind kind, const char *path, rf_path_kind expect) {
-    p->ops[p->n_ops++] = (rf_mount_op){kind, path, expect, false};
+    p->ops[p->n_ops++] = (rf_mount_op){kind, path, expect, false, -1};
+}
+
+/* The last op targets the writable root `r`: never behind a symlink, and
+ * through its checked fd when the launcher has one. */
+static void mark_root(rf_mount_plan *p, const rf_mount_input *in, size_t r) {
+    p->ops[p->n_ops - 1].parent_symlinks_ok = false;
+    p->ops[p->n_ops - 1].root_fd = in->root_fds ? in->root_fds[r] : -1;
 }
 
 /* For system paths outside every writable root (deny-read, ringfence's own state). */
@@ -114,7 +121,7 @@ static void add_system_op(rf_mount_plan *p, const rf_mount_input *in, rf_mount_o
     bool inside_root = false;
     for (size_t r = 0; r < in->n_roots; r++)
         inside_root |= rf_path_within(path, in->roots[r]);
-    p->ops[p->n_ops++] = (rf_mount_op){kind, path, expect, !inside_root};
+    p->ops[p->n_ops++] = (rf_mount_op){kind, path, expect, !inside_root, -1};
 }
 
 static int cmp_path_len(const void *a, const void *b) {
@@ -165,14 +172,14 @@ static int add_read_only_tree(rf_mount_plan *p, const rf_mount_input *in, rf_err
         /* A writable root itself: never behind a symlink (as for its restore). */
         for (size_t r = 0; r < in->n_roots; r++)
             if (strcmp(in->roots[r], places[i]) == 0)
-                p->ops[p->n_ops - 1].parent_symlinks_ok = false;
+                mark_root(p, in, r);
     }
     add_op(p, RF_MOP_READ_ONLY_ALL, "/", RF_KIND_DIR);
     for (size_t i = 0; i < n; i++) {
         add_system_op(p, in, RF_MOP_WRITABLE, places[i], RF_KIND_DIR);
         for (size_t r = 0; r < in->n_roots; r++)
             if (strcmp(in->roots[r], places[i]) == 0)
-                p->ops[p->n_ops - 1].parent_symlinks_ok = false;
+                mark_root(p, in, r);
     }
     free(places);
     return 0;
@@ -204,6 +211,7 @@ int rf_mount_plan_build(const rf_mount_input *in, rf_mount_plan *out, rf_error *
                 goto out;
             }
             add_op(out, RF_MOP_SAVE_ROOT, in->roots[i], RF_KIND_DIR);
+            mark_root(out, in, i);
         }
         add_op(out, RF_MOP_TMPFS_TMP, "/tmp", RF_KIND_DIR);
         if (in->have_dev_shm)
@@ -311,6 +319,11 @@ static int sys_mount_setattr_clr(int dfd, const char *path, unsigned flags, uint
 
 static int sys_mount_setattr(int dfd, const char *path, unsigned flags, uint64_t set) {
     return sys_mount_setattr_clr(dfd, path, flags, set, 0);
+}
+
+static bool same_inode(int a, int b) {
+    struct stat sa, sb;
+    return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
 /* Opens the mount target without following any symlink, and checks it is
@@ -445,7 +458,19 @@ static int apply_op(const rf_mount_op *op, int *saved, size_t *n_saved, size_t *
     case RF_MOP_PROC:
         return mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0 ? -errno : 0;
     case RF_MOP_SAVE_ROOT:
-        saved[*n_saved] = sys_open_tree(AT_FDCWD, op->path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+        /* From the checked fd: the path, swapped for a symlink after the
+         * check, would clone another user's granted workspace (TOCTOU). */
+        /* (open_tree refuses a mount of another namespace: the checked fd
+         * is the host's, so the path is reopened here, without symlinks,
+         * and must be that very directory.) */
+        if ((target = open_target(op->path, RF_KIND_DIR, false)) < 0)
+            return target;
+        if (op->root_fd >= 0 && !same_inode(target, op->root_fd)) {
+            close(target);
+            return -ESTALE; /* swapped after the check */
+        }
+        saved[*n_saved] = sys_open_tree(target, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+        close(target);
         if (saved[*n_saved] < 0)
             return -errno;
         (*n_saved)++;
@@ -475,6 +500,10 @@ static int apply_op(const rf_mount_op *op, int *saved, size_t *n_saved, size_t *
             return 0; /* a system place (/tmp, /dev/shm) this machine does not have */
         if (target < 0)
             return target;
+        if (op->root_fd >= 0 && !same_inode(target, op->root_fd)) {
+            close(target);
+            return -ESTALE; /* another directory swapped in after the check */
+        }
         rc = op->kind == RF_MOP_BIND_SELF ? bind_self(target) : make_writable(target);
         close(target);
         return rc;

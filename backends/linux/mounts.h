@@ -81,6 +81,11 @@ typedef struct rf_mount_op {
      * /var/run -> /run); never for paths inside a writable root, where a
      * command could have planted one to steer the mount elsewhere. */
     bool parent_symlinks_ok;
+    /* The writable root's fd as the launcher checked it, or -1: SAVE_ROOT
+     * clones from it, BIND_SELF and WRITABLE require the target to be that
+     * very directory (a symlink or another directory swapped in after the
+     * check would carry the mount elsewhere). */
+    int root_fd;
 } rf_mount_op;
 
 typedef struct rf_mount_target {
@@ -93,6 +98,9 @@ typedef struct rf_mount_input {
     bool have_dev_shm; /* /dev/shm exists (a directory) */
     const char *const *roots; /* writable roots */
     size_t n_roots;
+    /* Optional (NULL): the fds the launcher checked the roots through, in
+     * the order of `roots`; the mounts on the roots then use them. */
+    const int *root_fds;
     const rf_mount_target *protected_paths;
     size_t n_protected;
     const rf_mount_target *deny;

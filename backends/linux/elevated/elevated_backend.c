@@ -10,8 +10,10 @@
  *            fork + exec the runner with the request framed on fd 3; wait
  *            for its first report (started, exec failed, setup failed).
  *   wait     the runner's exit, then its last report: the command's status.
- *   kill_tree  SIGUSR1 to the runner: it kills the init of the run's PID
- *            namespace, and the kernel every process in it.
+ *   kill_tree  KILL on the control channel (the request pipe, kept open):
+ *            the runner kills the init of the run's PID namespace, and the
+ *            kernel every process in it.  Signals are forwarded the same
+ *            way: the runner is root in every uid, the CLI cannot signal it.
  *
  * The CLI stays lean: no libacl, no libnftables; the runner does the
  * privileged checks itself and never trusts what this side checked.
@@ -146,6 +148,13 @@ static void el_probe(rf_backend_status *out) {
            "runner (setuid root): new PID + mount namespaces, setresuid to the sandbox user verified, "
            "no_new_privs, every capability dropped");
     int abi = rf_landlock_abi();
+    if (abi < 1) {
+        /* The runner refuses: Landlock is what keeps a run out of the other
+         * members' granted workspaces (the sandbox users are shared). */
+        out->available = false;
+        snprintf(out->reason, sizeof out->reason, "Landlock is not available in this kernel; the runner refuses "
+                 "to run without it (the shared sandbox users can write every member's granted workspace)");
+    }
     if (abi >= 1) {
         rf_landlock_describe(abi, true, line, sizeof line);
         append(out->layers, sizeof out->layers, line);
@@ -157,11 +166,12 @@ static void el_probe(rf_backend_status *out) {
            "network is off)");
     append(out->layers, sizeof out->layers,
            "mount namespace: read-only tree outside the writable places, read-only binds, empty mounts over "
-           "deny_read and over other users' folders in /home (the sandbox users are shared), private /tmp, "
-           "fresh /proc");
+           "deny_read and over other users' folders in /home (the sandbox users are shared), private /tmp and "
+           "/dev/shm always (tmp: shared is ignored: the host's are shared by every member's runs), fresh /proc");
     set_level(out, RF_G_WRITES, RF_ENFORCED,
-              "a separate user: the ACLs grant it only the workspace and writable roots; Landlock and a "
-              "read-only mount tree as a second line");
+              "a separate user, shared by the group's members: the ACLs grant it every member's granted "
+              "workspaces, so writes outside your own roots are kept out by Landlock (rules on the directories "
+              "the runner checked) and the read-only mount tree");
     set_level(out, RF_G_PROTECTED, RF_ENFORCED,
               "read-only bind mounts over protected paths (placeholders for absent ones) in the runner's "
               "mount namespace");
@@ -172,6 +182,11 @@ static void el_probe(rf_backend_status *out) {
     set_level(out, RF_G_NETWORK, RF_ENFORCED, why);
     set_level(out, RF_G_PROCESS_TREE, RF_ENFORCED,
               "PID namespace: its init dies with the runner, the runner with ringfence (PDEATHSIG)");
+    if (abi >= 1 && abi < 6)
+        append(out->gaps, sizeof out->gaps,
+               "network.abstract_unix: Landlock ABI < 6 has no abstract unix socket scope and the run has no "
+               "network namespace: an offline run can reach the host's abstract unix sockets (daemons that may "
+               "reach the network for it)");
     /* The sandbox users are shared by the group: say what that leaves open. */
     append(out->gaps, sizeof out->gaps,
            "deny_read.other_members: folders another member granted outside /home (workspaces, tool folders) "
@@ -245,7 +260,8 @@ static int el_prepare(const rf_policy *policy, void **state, rf_error *err) {
 /* ---- spawn --------------------------------------------------------------------- */
 
 typedef struct el_run {
-    int report_fd; /* read end */
+    int report_fd;  /* read end */
+    int control_fd; /* the request pipe's write end, kept open for the run */
     int exec_errno;
     bool started;
 } el_run;
@@ -285,7 +301,7 @@ static int encode_request(const el_state *st, const rf_launch *launch, char **ou
         .n_env = count(launch->envp),
         .cwd = (char *)launch->cwd,
         .network = p->network == RF_NET_ON,
-        .tmp_private = p->tmp == RF_TMP_PRIVATE,
+        .tmp_private = true, /* always, under elevated (the runner enforces it too) */
         .tty = launch->tty_fd >= 0 && launch->tty_fd == launch->stdin_fd,
         .workspace = p->workspace,
         .writable_roots = roots,
@@ -354,14 +370,18 @@ __attribute__((noreturn)) static void exec_runner(const char *runner, const int 
     _exit(126);
 }
 
-/* The request on the pipe; a runner that died early must not kill us with
- * SIGPIPE. */
-static int send_request(int fd, const char *buf, size_t len) {
+/* The request, or one control byte, on the pipe; a runner that died early
+ * must not kill us with SIGPIPE. */
+static int send_request(int fd, const char *buf, size_t len, bool framed) {
     sigset_t pipe_set, old;
     sigemptyset(&pipe_set);
     sigaddset(&pipe_set, SIGPIPE);
     sigprocmask(SIG_BLOCK, &pipe_set, &old);
-    int rc = rf_runner_frame_write(fd, buf, len);
+    int rc = 0;
+    if (framed)
+        rc = rf_runner_frame_write(fd, buf, len);
+    else if (write(fd, buf, len) != (ssize_t)len)
+        rc = -errno;
     if (rc == -EPIPE && !sigismember(&old, SIGPIPE)) {
         struct timespec zero = {0, 0};
         sigtimedwait(&pipe_set, NULL, &zero);
@@ -397,6 +417,7 @@ static int el_spawn(void *state, const rf_launch *launch, rf_child *child, rf_er
     if (!run)
         return rf_fail_errno(err, ENOMEM, "starting %s", launch->argv[0]);
     run->report_fd = -1;
+    run->control_fd = -1;
     char *request = NULL;
     size_t len = 0;
     int req_fds[2] = {-1, -1}, rep_fds[2] = {-1, -1};
@@ -424,8 +445,8 @@ static int el_spawn(void *state, const rf_launch *launch, rf_child *child, rf_er
     close(rep_fds[1]);
     req_fds[0] = rep_fds[1] = -1;
     run->report_fd = rep_fds[0];
-    rc = send_request(req_fds[1], request, len);
-    close(req_fds[1]);
+    rc = send_request(req_fds[1], request, len, true);
+    run->control_fd = req_fds[1]; /* the control channel from here on */
     req_fds[1] = -1;
     free(request);
     request = NULL;
@@ -480,18 +501,30 @@ static int el_wait(void *state, rf_child *child, rf_outcome *out, rf_error *err)
     if (run) {
         if (run->report_fd >= 0)
             close(run->report_fd);
+        if (run->control_fd >= 0)
+            close(run->control_fd);
         free(run);
         child->priv = NULL;
     }
     return rc;
 }
 
+static void el_control(rf_child *child, unsigned char byte) {
+    el_run *run = child->priv;
+    if (run && run->control_fd >= 0)
+        send_request(run->control_fd, (const char *)&byte, 1, false);
+}
+
 static void el_kill_tree(void *state, rf_child *child) {
     (void)state;
     /* The runner kills the init of the PID namespace and reaps it: when it
      * exits, nothing of the run is left. */
-    if (child->pid > 0)
-        kill(child->pid, SIGUSR1);
+    el_control(child, RF_RUNNER_CONTROL_KILL);
+}
+
+static void el_forward_signal(void *state, rf_child *child, int sig) {
+    (void)state;
+    el_control(child, (unsigned char)sig);
 }
 
 const rf_backend rf_backend_elevated = {
@@ -504,5 +537,6 @@ const rf_backend rf_backend_elevated = {
     .spawn = el_spawn,
     .wait = el_wait,
     .kill_tree = el_kill_tree,
+    .forward_signal = el_forward_signal,
     .cleanup = el_cleanup,
 };

@@ -86,9 +86,9 @@ static int run_grant(const char *program, const char *verb, const rf_policy *pol
         argv[n++] = "--policy";
         argv[n++] = policy->policy_file;
     }
-    /* The first run waits for the walk of the files already there: in the
-     * background, the command would find existing workspace files it cannot
-     * edit yet (the strength suite's `writes.inside_edit` control failed). */
+    /* The first run waits for the files already there: a command started on
+     * a half-walked tree fails at random on files without the entries
+     * (the probe matrix's append to an existing workspace file did). */
     if (grant)
         argv[n++] = "--wait";
     for (size_t i = 1; grant && i < n_roots; i++) {

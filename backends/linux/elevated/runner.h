@@ -39,6 +39,11 @@ int rf_runner_record_path(char *out, size_t len, rf_error *err);
  * an empty mask, umask 022, no core dumps.  Returns 0 or -errno. */
 int rf_runner_sanitize(rf_error *err);
 
+/* The caller's resource limits, saved by rf_runner_sanitize (which gives the
+ * root phase known ones), put back in the command process before it execs
+ * (heap-free).  Returns 0 or -errno. */
+int rf_runner_restore_caller_limits(void);
+
 /* ---- runner_checks.c ------------------------------------------------------- */
 
 /* The real gid or a supplementary group of the caller is `group`. */
@@ -85,10 +90,12 @@ typedef struct rf_runner_job {
     const rf_runner_request *req;
     char **envp;
     uid_t caller; /* the real uid that asked */
+    gid_t caller_gid;
     uid_t uid;    /* the sandbox user */
     gid_t gid;
     const int *root_fds; /* workspace first, then the writable roots */
     size_t n_roots;
+    int control_fd; /* the CLI's control channel (RF_RUNNER_REQUEST_FD after the request) */
 } rf_runner_job;
 
 /* Plans the run, starts it in new PID + mount namespaces, reports STARTED

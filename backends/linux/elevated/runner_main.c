@@ -9,7 +9,9 @@
  *   5. caller          member of the record's group
  *   6. sandbox user    offline or online by the request's network
  *   7. roots           owned by the caller and granted to both sandbox users
- *   8. run             namespaces, drop, Landlock, seccomp, exec, supervise
+ *   8. run             root in every uid (the caller cannot signal it: the CLI
+ *                      talks on fd 3), namespaces, drop, Landlock, seccomp,
+ *                      exec, supervise
  * Any failure before the command started is reported to the CLI on fd 4
  * (SETUP_FAILED with the message) and the runner exits 125.
  */
@@ -38,8 +40,8 @@ __attribute__((noreturn)) static void fail(const rf_error *err) {
 static int read_request(rf_runner_request *req, rf_error *err) {
     char *buf = NULL;
     size_t len = 0;
+    /* fd 3 stays open: after the request it is the CLI's control channel. */
     int rc = rf_runner_frame_read(RF_RUNNER_REQUEST_FD, RF_RUNNER_REQUEST_MAX, &buf, &len);
-    close(RF_RUNNER_REQUEST_FD);
     if (rc < 0)
         return rf_fail_errno(err, -rc, "reading the request on fd %d (at most %d bytes)", RF_RUNNER_REQUEST_FD,
                              RF_RUNNER_REQUEST_MAX);
@@ -141,9 +143,15 @@ int main(void) {
         fail(&err);
     }
     free(roots);
-    /* 8. The run.  The fsuid switches of step 7 changed our credentials,
-     *    and that clears the parent-death signal: arm it again, and check
-     *    the CLI did not die in between. */
+    /* 8. The run.  Root in every uid from here: with the caller's real uid
+     *    the caller could stop or signal the runner and the init (delaying
+     *    them at will to win a race); the CLI uses the control channel.
+     *    These credential changes clear the parent-death signal: arm it
+     *    again, and check the CLI did not die in between. */
+    if (setresuid(0, 0, 0) < 0 || setresgid(0, 0, 0) < 0) {
+        rf_fail_errno(&err, errno, "becoming root in every uid before the run");
+        fail(&err);
+    }
     if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
         rf_fail_errno(&err, errno, "setting the parent-death signal again");
         fail(&err);
@@ -156,10 +164,12 @@ int main(void) {
         .req = &req,
         .envp = env.envp,
         .caller = caller,
+        .caller_gid = caller_gid,
         .uid = user->id,
         .gid = gid,
         .root_fds = fds,
         .n_roots = n_roots,
+        .control_fd = RF_RUNNER_REQUEST_FD,
     };
     if (rf_runner_run(&job, RF_RUNNER_REPORT_FD, &err) < 0)
         fail(&err);

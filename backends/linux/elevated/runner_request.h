@@ -4,7 +4,11 @@
  *
  * Transport (runner_protocol.c):
  *   fd 3  the request: a 4-byte length (host order) and that many bytes of
- *         JSON, at most RF_RUNNER_REQUEST_MAX; then EOF.
+ *         JSON, at most RF_RUNNER_REQUEST_MAX; then the control channel,
+ *         open for the whole run: one byte per event, RF_RUNNER_CONTROL_KILL
+ *         ends the run, SIGINT/SIGTERM/SIGHUP/SIGQUIT are forwarded to the
+ *         command, EOF (the CLI is gone) ends the run.  The runner is root in
+ *         every uid once it starts the run: the caller cannot signal it.
  *   fd 4  the runner's reports, fixed-size records (rf_runner_report, below
  *         PIPE_BUF so each write is atomic): STARTED once the command was
  *         exec'd, or EXEC_FAILED / SETUP_FAILED; ENDED with the command's wait
@@ -39,6 +43,7 @@
 #define RF_RUNNER_FORMAT 1
 #define RF_RUNNER_REQUEST_FD 3
 #define RF_RUNNER_REPORT_FD 4
+#define RF_RUNNER_CONTROL_KILL 0
 #define RF_RUNNER_REQUEST_MAX (256 * 1024)
 
 #define RF_RUNNER_MAX_ARGV 4096

@@ -24,10 +24,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/fsuid.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -107,8 +110,12 @@ static void plan_free(run_plan *p) {
 static int plan_landlock(run_plan *p, rf_error *err) {
     const rf_runner_job *job = p->job;
     p->landlock_abi = rf_landlock_abi();
+    /* Not a second line here: the sandbox users are shared by the group and
+     * the ACLs let them write every member's granted workspaces, so only
+     * Landlock (and the read-only tree) keeps a run out of the others'. */
     if (p->landlock_abi < 1)
-        return 0; /* a second line here; the backend's probe reports it absent */
+        return rf_fail(err, -ENOSYS, "Landlock is not available in this kernel: without it a run could write "
+                       "other members' granted workspaces (the sandbox users are shared); refusing to run");
     p->policy.network = job->req->network ? RF_NET_ON : RF_NET_OFF;
     for (size_t i = 0; i < job->n_roots; i++) {
         char link[64];
@@ -150,10 +157,14 @@ static int plan_seccomp(run_plan *p, rf_error *err) {
  */
 static int list_other_homes(run_plan *p, rf_error *err) {
     DIR *d = opendir("/home");
-    if (!d)
+    if (!d && errno == ENOENT)
         return 0; /* no /home: nothing to cover */
+    /* Any other failure would leave every home uncovered: fail closed. */
+    if (!d)
+        return rf_fail_errno(err, errno, "listing /home to cover the other users' homes");
     int rc = 0;
     struct dirent *e;
+    errno = 0;
     while (rc == 0 && (e = readdir(d)) != NULL) {
         if (e->d_name[0] == '.')
             continue;
@@ -163,16 +174,26 @@ static int list_other_homes(run_plan *p, rf_error *err) {
         /* Only homes closed to others (no o+x): there the shared users get in
          * through grants alone.  An open one (Homebrew's /home/linuxbrew)
          * stays, with its tools. */
-        if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode) ||
-            st.st_uid == p->job->caller || (st.st_mode & S_IXOTH))
+        if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+            if (errno != ENOENT) /* gone since readdir: nothing to cover */
+                rc = rf_fail_errno(err, errno, "checking %s to cover it", path);
+            errno = 0;
             continue;
+        }
+        if (!S_ISDIR(st.st_mode) || st.st_uid == p->job->caller || (st.st_mode & S_IXOTH)) {
+            errno = 0;
+            continue;
+        }
         /* Never one that holds a writable root of this run (it would hide it). */
         bool holds_root = false;
         for (size_t i = 0; i < 1 + p->job->req->n_writable_roots; i++)
             holds_root |= rf_path_within(i == 0 ? p->job->req->workspace : p->job->req->writable_roots[i - 1], path);
         if (!holds_root && rf_list_add(&p->other_homes, path, RF_SRC_DEFAULT) < 0)
             rc = rf_fail_errno(err, ENOMEM, "listing the other users' homes");
+        errno = 0;
     }
+    if (rc == 0 && errno != 0)
+        rc = rf_fail_errno(err, errno, "reading /home to cover the other users' homes");
     closedir(d);
     return rc;
 }
@@ -199,6 +220,24 @@ static const char *const offline_daemon_sockets[] = {
  * covered, private /tmp, fresh /proc.  An absent protected path gets no
  * placeholder here (the runner would have to create it in the caller's
  * workspace): the backend declares that facet as a gap. */
+static int as_caller(const run_plan *p, bool on, rf_error *err) {
+    uid_t uid = on ? p->job->caller : 0;
+    gid_t gid = on ? p->job->caller_gid : 0;
+    setfsgid(gid);
+    setfsuid(uid);
+    if ((uid_t)setfsuid(uid) != uid || (gid_t)setfsgid(gid) != gid)
+        return rf_fail(err, -EPERM, "switching the filesystem identity to uid %u", (unsigned)uid);
+    if (on)
+        return 0;
+    /* The credential changes cleared the parent-death signal: armed again,
+     * and the CLI checked to be still there. */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+        return rf_fail_errno(err, errno, "setting the parent-death signal again");
+    if (getppid() != (pid_t)p->job->req->parent_pid)
+        return rf_fail(err, -ESRCH, "the CLI (pid %d) is gone", p->job->req->parent_pid);
+    return 0;
+}
+
 static int plan_mounts(run_plan *p, rf_error *err) {
     const rf_runner_request *req = p->job->req;
     size_t n_roots = 1 + req->n_writable_roots;
@@ -222,15 +261,24 @@ static int plan_mounts(run_plan *p, rf_error *err) {
                 return rf_fail_errno(err, ENOMEM, "planning the mounts");
         }
     }
+    /* The kinds of the caller's paths, seen with the caller's filesystem
+     * identity: as root, which path exists (a mount in the run's view) and
+     * how it fails (ELOOP for a symlink) would tell the caller about paths it
+     * cannot see (existence oracle).  What it cannot reach counts as absent:
+     * the command cannot reach it either. */
+    if ((rc = as_caller(p, true, err)) < 0)
+        return rc;
     for (size_t i = 0; i < p->protected_paths.len; i++) {
         const char *path = p->protected_paths.items[i].value;
         rf_path_kind kind = rf_path_kind_of(path);
         if (kind != RF_KIND_ABSENT)
             p->prot[n_prot++] = (rf_mount_target){path, kind};
     }
+    size_t n_deny = 0;
     for (size_t i = 0; i < req->n_deny_read; i++)
-        p->deny[i] = (rf_mount_target){req->deny_read[i], rf_path_kind_of(req->deny_read[i])};
-    size_t n_deny = req->n_deny_read;
+        p->deny[n_deny++] = (rf_mount_target){req->deny_read[i], rf_path_kind_of(req->deny_read[i])};
+    if ((rc = as_caller(p, false, err)) < 0)
+        return rc;
     for (size_t i = 0; !req->network && offline_daemon_sockets[i]; i++) {
         rf_path_kind kind = rf_path_kind_of(offline_daemon_sockets[i]);
         if (kind == RF_KIND_SOCKET)
@@ -240,10 +288,15 @@ static int plan_mounts(run_plan *p, rf_error *err) {
         p->deny[n_deny++] = (rf_mount_target){p->other_homes.items[i].value, RF_KIND_DIR};
     struct stat st;
     rf_mount_input in = {
-        .tmp_private = req->tmp_private,
+        /* Always private, whatever the request says: the host's /tmp and
+         * /dev/shm are shared by every member's runs (same sandbox uid), so
+         * one member's run could write another's workspace or temporaries
+         * there. */
+        .tmp_private = true,
         .have_dev_shm = stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode),
         .roots = p->roots,
         .n_roots = n_roots,
+        .root_fds = p->job->root_fds,
         .protected_paths = p->prot,
         .n_protected = n_prot,
         .deny = p->deny,
@@ -267,6 +320,18 @@ __attribute__((noreturn)) static void confine_and_exec(void *arg) {
     /* 1. stdio, own process group, the terminal, clean signal state. */
     if ((rc = rf_child_prepare_process(&p->launch)) < 0)
         setup_failed(p, STEP_PROCESS, 0, -rc);
+    /*    Not handed the terminal: no controlling terminal either, or the
+     *    command could open /dev/tty, make itself the foreground group and
+     *    read the user's keystrokes (or inject input with TIOCSTI). */
+    if (p->launch.tty_fd < 0) {
+        int tty = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+        if (tty >= 0) {
+            rc = ioctl(tty, TIOCNOTTY) < 0 ? errno : 0;
+            close(tty);
+            if (rc != 0)
+                setup_failed(p, STEP_PROCESS, 0, rc);
+        }
+    }
     /* 2. The sandbox user, verified: from here on the kernel's permission
      *    checks (ACLs, the firewall's uid match) apply to the command. */
     if ((rc = rf_runner_become(p->job->uid, p->job->gid)) < 0)
@@ -288,6 +353,10 @@ __attribute__((noreturn)) static void confine_and_exec(void *arg) {
      *    only; TCP refused when network is off. */
     if (p->landlock_abi >= 1 && (rc = rf_landlock_apply(&p->landlock)) < 0)
         setup_failed(p, STEP_LANDLOCK, 0, -rc);
+    /*    The caller's resource limits, for the command only (late: the
+     *    steps above need fds a low RLIMIT_NOFILE would refuse). */
+    if ((rc = rf_runner_restore_caller_limits()) < 0)
+        setup_failed(p, STEP_PROCESS, 0, -rc);
     /* 8. seccomp last: it forbids the mount family and namespace calls. */
     if ((rc = rf_seccomp_apply(&p->seccomp)) < 0)
         setup_failed(p, STEP_SECCOMP, 0, -rc);
@@ -300,14 +369,23 @@ __attribute__((noreturn)) static void init_main(run_plan *p) {
     /* A. Die with the runner, which dies with the CLI. */
     if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
         setup_failed(p, STEP_PDEATHSIG, 0, errno);
-    /* B. getppid() is 0 across a PID namespace: the runner's byte (not EOF)
-     *    proves it was still alive after the parent-death signal was armed. */
+    /* B. getppid() is 0 across a PID namespace.  The runner's byte proves
+     *    only that it lived once; it keeps the pipe's write end open for the
+     *    whole run, so a hang-up seen after the byte, with the signal armed,
+     *    means it died before the arming and no signal will come (a run that
+     *    outlives its runner: init stopped, runner killed, init continued). */
     char byte;
     ssize_t n;
     while ((n = read(p->sync_r, &byte, 1)) < 0 && errno == EINTR) {
     }
     if (n != 1)
         setup_failed(p, STEP_RUNNER_GONE, 0, EPIPE);
+    struct pollfd alive = {.fd = p->sync_r, .events = POLLIN};
+    int ready;
+    while ((ready = poll(&alive, 1, 0)) < 0 && errno == EINTR) {
+    }
+    if (ready != 0)
+        setup_failed(p, STEP_RUNNER_GONE, 0, ready < 0 ? errno : EPIPE);
     close(p->sync_r);
     /* C. Without a user namespace the copied mounts keep the host's
      *    propagation: a shared "/" would carry every mount below back to
@@ -360,19 +438,37 @@ static void reap(pid_t pid, int *status) {
     }
 }
 
-/* Forwards signals to the init until it ends; SIGUSR1 (the CLI's kill_tree)
- * ends the init, and with it the whole namespace.  Returns its wait status. */
-static int supervise(pid_t init, int sigfd) {
+/* One event of the CLI's control channel: a signal forwarded to the init
+ * (which forwards it to the command), or the end of the run (KILL, or EOF:
+ * the CLI is gone), which ends the init and with it the whole namespace.
+ * Returns the fd to keep polling (-1 after EOF). */
+static int control_event(pid_t init, int control_fd) {
+    unsigned char byte;
+    ssize_t n = read(control_fd, &byte, 1);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN))
+        return control_fd;
+    if (n != 1 || byte == RF_RUNNER_CONTROL_KILL) {
+        kill(init, SIGKILL);
+        return n == 1 ? control_fd : -1;
+    }
+    if (byte == SIGINT || byte == SIGTERM || byte == SIGHUP || byte == SIGQUIT)
+        kill(init, byte);
+    return control_fd;
+}
+
+/* Forwards the CLI's events and signals (from root, or the terminal's
+ * SIGHUP) to the init until it ends.  Returns its wait status. */
+static int supervise(pid_t init, int sigfd, int control_fd) {
     int status = 0;
     for (;;) {
-        struct pollfd pfd = {.fd = sigfd, .events = POLLIN};
-        if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+        struct pollfd pfd[2] = {{.fd = sigfd, .events = POLLIN}, {.fd = control_fd, .events = POLLIN}};
+        if (poll(pfd, 2, -1) < 0 && errno != EINTR)
             break;
+        if (pfd[1].revents)
+            control_fd = control_event(init, control_fd);
         struct signalfd_siginfo si;
         while (read(sigfd, &si, sizeof si) == (ssize_t)sizeof si) {
-            if (si.ssi_signo == SIGUSR1)
-                kill(init, SIGKILL);
-            else if (si.ssi_signo != SIGCHLD)
+            if (si.ssi_signo != SIGCHLD)
                 kill(init, (int)si.ssi_signo);
         }
         pid_t got = waitpid(init, &status, WNOHANG);
@@ -394,6 +490,47 @@ static int command_status(int status_r) {
     return SIGKILL;
 }
 
+/* With fs.protected_hardlinks off, the caller could hard-link a file it may
+ * not write (another member's, granted to the shared sandbox users) into its
+ * own workspace, where Landlock allows writes: refused. */
+static int check_protected_hardlinks(rf_error *err) {
+    const char *path = "/proc/sys/fs/protected_hardlinks";
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return rf_fail_errno(err, errno, "reading %s", path);
+    char buf[8] = {0};
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    int e = errno;
+    close(fd);
+    if (n < 0)
+        return rf_fail_errno(err, e, "reading %s", path);
+    if (buf[0] != '1' || (n > 1 && buf[1] != '\n'))
+        return rf_fail(err, -EPERM, "%s is not 1: a hard link to another member's file in your workspace "
+                       "would be writable; refusing to run (sysctl fs.protected_hardlinks=1)", path);
+    return 0;
+}
+
+/* Offline, stdio must not be a network socket: a connected TCP or UDP socket
+ * handed in as fd 0-2 would carry the command's data past the firewall
+ * (the socket is the caller's, not the offline user's). */
+static int check_offline_stdio(const rf_runner_request *req, rf_error *err) {
+    for (int fd = 0; !req->network && fd <= 2; fd++) {
+        struct stat st;
+        if (fstat(fd, &st) < 0)
+            return rf_fail_errno(err, errno, "checking stdio fd %d", fd);
+        if (!S_ISSOCK(st.st_mode))
+            continue;
+        int domain = -1;
+        socklen_t len = sizeof domain;
+        if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) < 0)
+            return rf_fail_errno(err, errno, "checking the socket on stdio fd %d", fd);
+        if (domain != AF_UNIX)
+            return rf_fail(err, -EPERM, "stdio fd %d is a network socket (domain %d): network is off, refusing "
+                           "to hand it to the command", fd, domain);
+    }
+    return 0;
+}
+
 int rf_runner_run(const rf_runner_job *job, int report_fd, rf_error *err) {
     run_plan p = {.job = job, .report_w = -1, .status_w = -1, .sync_r = -1};
     const rf_runner_request *req = job->req;
@@ -412,7 +549,7 @@ int rf_runner_run(const rf_runner_job *job, int report_fd, rf_error *err) {
             p.launch.path_env = *e + 5;
     int rc, status_fds[2] = {-1, -1}, sync_fds[2] = {-1, -1}, sigfd = -1;
     rf_report_pipe exec_report = {-1, -1};
-    if ((rc = plan_landlock(&p, err)) < 0 || (rc = plan_seccomp(&p, err)) < 0 || (rc = plan_mounts(&p, err)) < 0)
+    if ((rc = check_protected_hardlinks(err)) < 0 || (rc = check_offline_stdio(req, err)) < 0 || (rc = plan_landlock(&p, err)) < 0 || (rc = plan_seccomp(&p, err)) < 0 || (rc = plan_mounts(&p, err)) < 0)
         goto out;
     if ((rc = rf_report_pipe_open(&exec_report, err)) < 0)
         goto out;
@@ -426,7 +563,7 @@ int rf_runner_run(const rf_runner_job *job, int report_fd, rf_error *err) {
     /* Blocked before the clone, so no SIGCHLD or CLI signal is lost. */
     sigset_t mask, old;
     sigemptyset(&mask);
-    int sigs[] = {SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1};
+    int sigs[] = {SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGQUIT};
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
         sigaddset(&mask, sigs[i]);
     if (sigprocmask(SIG_BLOCK, &mask, &old) < 0 || (sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK)) < 0) {
@@ -440,6 +577,7 @@ int rf_runner_run(const rf_runner_job *job, int report_fd, rf_error *err) {
         close(status_fds[0]);
         close(sync_fds[1]);
         close(sigfd);
+        close(job->control_fd);
         init_main(&p);
     }
     if (init < 0) {
@@ -450,9 +588,9 @@ int rf_runner_run(const rf_runner_job *job, int report_fd, rf_error *err) {
     status_fds[1] = -1;
     close(sync_fds[0]);
     sync_fds[0] = -1;
+    /* The write end stays open until the run ends: the init's proof that
+     * the runner is alive (see init_main, step B). */
     bool released = write(sync_fds[1], "g", 1) == 1;
-    close(sync_fds[1]);
-    sync_fds[1] = -1;
     int exec_errno = 0;
     rc = released ? rf_report_pipe_collect(&exec_report, &exec_errno, err)
                   : rf_fail_errno(err, errno, "releasing the sandbox's init");
@@ -471,7 +609,7 @@ int rf_runner_run(const rf_runner_job *job, int report_fd, rf_error *err) {
         goto out;
     }
     report(report_fd, RF_RUNNER_STARTED, 0);
-    supervise(init, sigfd);
+    supervise(init, sigfd, job->control_fd);
     report(report_fd, RF_RUNNER_ENDED, command_status(status_fds[0]));
     rc = 0;
 out:

@@ -43,6 +43,53 @@ static int check_pipe(int fd, const char *what, rf_error *err) {
     return 0;
 }
 
+/* The caller chooses the limits a setuid program starts with: a low
+ * RLIMIT_NOFILE, FSIZE, AS or STACK would make the root phase fail at a step
+ * of the caller's choosing.  The root phase runs with known limits; the
+ * caller's apply to the command only. */
+static const int limited[] = {RLIMIT_AS,    RLIMIT_CPU,   RLIMIT_DATA,  RLIMIT_FSIZE,      RLIMIT_LOCKS,
+                              RLIMIT_MEMLOCK, RLIMIT_NOFILE, RLIMIT_NPROC, RLIMIT_SIGPENDING, RLIMIT_STACK};
+#define N_LIMITED (sizeof limited / sizeof limited[0])
+static struct rlimit caller_limits[N_LIMITED];
+
+static int known_limits(rf_error *err) {
+    for (size_t i = 0; i < N_LIMITED; i++) {
+        if (getrlimit(limited[i], &caller_limits[i]) < 0)
+            return rf_fail_errno(err, errno, "reading resource limit %d", limited[i]);
+        struct rlimit known = {RLIM_INFINITY, RLIM_INFINITY};
+        /* Hard limits are never lowered here: the command gets the caller's
+         * back without needing CAP_SYS_RESOURCE. */
+        if (limited[i] == RLIMIT_NOFILE)
+            known = (struct rlimit){4096, caller_limits[i].rlim_max > 4096 ? caller_limits[i].rlim_max : 4096};
+        else if (limited[i] == RLIMIT_STACK)
+            known = (struct rlimit){8u << 20, RLIM_INFINITY};
+        else if (limited[i] == RLIMIT_SIGPENDING || limited[i] == RLIMIT_MEMLOCK)
+            known = caller_limits[i].rlim_cur > 4096 ? caller_limits[i]
+                                                     : (struct rlimit){4096, caller_limits[i].rlim_max > 4096
+                                                                                 ? caller_limits[i].rlim_max
+                                                                                 : 4096};
+        /* Without CAP_SYS_RESOURCE (some containers) a hard limit cannot be
+         * raised: the soft limit goes as high as the caller's hard one. */
+        int rc = setrlimit(limited[i], &known);
+        if (rc < 0 && errno == EPERM) {
+            if (known.rlim_cur > caller_limits[i].rlim_max)
+                known.rlim_cur = caller_limits[i].rlim_max;
+            known.rlim_max = caller_limits[i].rlim_max;
+            rc = setrlimit(limited[i], &known);
+        }
+        if (rc < 0)
+            return rf_fail_errno(err, errno, "setting resource limit %d for the root phase", limited[i]);
+    }
+    return 0;
+}
+
+int rf_runner_restore_caller_limits(void) {
+    for (size_t i = 0; i < N_LIMITED; i++)
+        if (setrlimit(limited[i], &caller_limits[i]) < 0)
+            return -errno;
+    return 0;
+}
+
 int rf_runner_sanitize(rf_error *err) {
     /* The environment is the caller's: nothing in it is read (glibc already
      * ignores LD_* in a setuid program; this drops the rest). */
@@ -67,6 +114,8 @@ int rf_runner_sanitize(rf_error *err) {
         if (sig != SIGKILL && sig != SIGSTOP)
             sigaction(sig, &dfl, NULL); /* fails harmlessly for the reserved RT signals */
     umask(022);
+    if ((rc = known_limits(err)) < 0)
+        return rc;
     /* A core of a root process would hold the request and the setup record. */
     struct rlimit none_core = {0, 0};
     if (setrlimit(RLIMIT_CORE, &none_core) < 0)
