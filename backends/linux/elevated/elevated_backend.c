@@ -78,7 +78,10 @@ static bool runner_installed(const rf_setup_record *rec, char *why, size_t len) 
 
 static void set_level(rf_backend_status *out, rf_guarantee g, rf_level level, const char *why) {
     out->level[g] = level;
-    snprintf(out->why[g], sizeof out->why[g], "%s", why);
+    /* Cut to the field's size on purpose: `why` is one sentence. */
+    size_t n = strnlen(why, sizeof out->why[g] - 1);
+    memcpy(out->why[g], why, n);
+    out->why[g][n] = '\0';
 }
 
 static void append(char *buf, size_t size, const char *line) {

@@ -115,7 +115,7 @@ int main(void) {
     }
     /* 6. The firewall rejects the offline user's traffic; the online one's passes. */
     const rf_setup_principal *user = req.network ? &rec.online : &rec.offline;
-    gid_t gid;
+    gid_t gid = (gid_t)-1; /* never root's by default: set by sandbox_gid or the run stops */
     if (sandbox_gid(user, rec.group.id, &gid, &err) < 0)
         fail(&err);
     /* 7. Every writable root: the caller's own, granted, held by fd. */
