@@ -98,7 +98,7 @@ unshare --net bash -euo pipefail -c '
     env -i HOME="$0/home" PATH=/usr/bin:/bin USER='"$user"' LOGNAME='"$user"' \
     XDG_STATE_HOME="$0/home/state" XDG_CONFIG_HOME="$0/home/config" \
     bash -c "cd \"\$0/home\" && \"\$0/bench/bench\" --ringfence \"\$0/ringfence\" \
-      --phases spawn --only landlock,rf-lib-elevated,rf-cli-elevated,rf-lib-unelevated,rf-cli-unelevated \
+      --phases spawn,scale,workload --only landlock,rf-lib-elevated,rf-cli-elevated,rf-lib-unelevated,rf-cli-unelevated \
       --n '"$n"' --scratch \"\$0/home/scratch\" --out \"\$0/out\" && \
       if [ '"$probe"' = 1 ]; then \"\$0/ringfence\" probe --all --markdown > \"\$0/out/matrix.md\" 2> \"\$0/out/matrix.log\" || echo \"probe exit status \$?\" >> \"\$0/out/matrix.log\"; fi" "$0"
 ' "$stage"
