@@ -78,6 +78,12 @@ typedef struct rf_backend {
     void (*cleanup)(void *state);
 } rf_backend;
 
+/* Filling a status in a probe (backend_status.c): the level and its reason
+ * (cut to the field), and one more line of `layers` or `gaps`. */
+void rf_status_set_level(rf_backend_status *out, rf_guarantee g, rf_level level, const char *why);
+void rf_status_add_layer(rf_backend_status *out, const char *line);
+void rf_status_add_gap(rf_backend_status *out, const char *line);
+
 /* The backends built into this binary, strongest first (backend_registry.c). */
 const rf_backend *const *rf_backends(size_t *count);
 const rf_backend *rf_backend_find(const char *name);

@@ -88,21 +88,6 @@ static const ue_facts *probe_facts(void) {
     return &facts;
 }
 
-static void set_level(rf_backend_status *out, rf_guarantee g, rf_level level, const char *why) {
-    out->level[g] = level;
-    snprintf(out->why[g], sizeof out->why[g], "%s", why);
-}
-
-static void append_layer(rf_backend_status *out, const char *line) {
-    size_t used = strlen(out->layers);
-    snprintf(out->layers + used, sizeof out->layers - used, "%s\n", line);
-}
-
-static void append_gap(rf_backend_status *out, const char *line) {
-    size_t used = strlen(out->gaps);
-    snprintf(out->gaps + used, sizeof out->gaps - used, "%s\n", line);
-}
-
 static void ue_probe(rf_backend_status *out) {
     const ue_facts *f = probe_facts();
     out->layers[0] = '\0';
@@ -119,67 +104,67 @@ static void ue_probe(rf_backend_status *out) {
         else
             snprintf(out->reason, sizeof out->reason, "seccomp filters are not available in this kernel");
         for (int g = 0; g < RF_G_COUNT; g++)
-            set_level(out, (rf_guarantee)g, RF_ABSENT, "backend unavailable");
+            rf_status_set_level(out, (rf_guarantee)g, RF_ABSENT, "backend unavailable");
         return;
     }
     out->available = true;
     char line[256];
     rf_landlock_describe(f->landlock_abi, true, line, sizeof line);
-    append_layer(out, line);
-    append_layer(out, "seccomp: EPERM for ptrace, io_uring, bpf, keyctl, mount family, unshare/setns, "
+    rf_status_add_layer(out, line);
+    rf_status_add_layer(out, "seccomp: EPERM for ptrace, io_uring, bpf, keyctl, mount family, unshare/setns, "
                       "namespace clone flags, TIOCSTI/TIOCLINUX; socket() AF_UNIX only when network is off; "
                       "i386/x32 system calls kill the process");
-    append_layer(out, "no_new_privs, every capability dropped (bounding, ambient, securebits locked)");
-    set_level(out, RF_G_WRITES, RF_ENFORCED,
+    rf_status_add_layer(out, "no_new_privs, every capability dropped (bounding, ambient, securebits locked)");
+    rf_status_set_level(out, RF_G_WRITES, RF_ENFORCED,
               f->userns_ok ? "Landlock: writes only in writable roots, /tmp (private), /dev/null, the terminal"
                            : "Landlock: writes only in writable roots, the sandbox's own temporary folder (TMPDIR; "
                              "the host's /tmp only with tmp: shared), /dev/null, the terminal");
     if (f->userns_ok)
-        set_level(out, RF_G_NETWORK, RF_ENFORCED,
+        rf_status_set_level(out, RF_G_NETWORK, RF_ENFORCED,
                   f->landlock_abi >= 4 ? "seccomp: only AF_UNIX sockets; Landlock: TCP connect/bind denied"
                                        : "seccomp: only AF_UNIX sockets");
     else
-        set_level(out, RF_G_NETWORK, RF_ENFORCED,
+        rf_status_set_level(out, RF_G_NETWORK, RF_ENFORCED,
                   f->landlock_abi >= 4 ? "seccomp: no socket() at all, not even AF_UNIX (socketpair only); "
                                          "Landlock: TCP connect/bind denied"
                                        : "seccomp: no socket() at all, not even AF_UNIX (socketpair only)");
     if (f->userns_ok) {
         snprintf(out->reason, sizeof out->reason,
                  "Landlock ABI %d, seccomp, unprivileged user namespaces", f->landlock_abi);
-        append_layer(out, "user + mount + PID namespaces: read-only binds, empty mounts, private /tmp, fresh /proc, "
+        rf_status_add_layer(out, "user + mount + PID namespaces: read-only binds, empty mounts, private /tmp, fresh /proc, "
                           "the user's runtime folder ($XDG_RUNTIME_DIR, /run/user/UID: session bus, agents) "
                           "covered by an empty read-only tmpfs, mount tree read-only outside the writable "
                           "places (chmod, chown, utime, xattrs)");
-        set_level(out, RF_G_WRITES, RF_ENFORCED,
+        rf_status_set_level(out, RF_G_WRITES, RF_ENFORCED,
                   "Landlock: writes only in writable roots, /tmp, /dev/null, the terminal; mount namespace: "
                   "read-only elsewhere (metadata too)");
-        append_layer(out, "pid 1 of the PID namespace dies with ringfence (PR_SET_PDEATHSIG)");
-        set_level(out, RF_G_PROTECTED, RF_ENFORCED,
+        rf_status_add_layer(out, "pid 1 of the PID namespace dies with ringfence (PR_SET_PDEATHSIG)");
+        rf_status_set_level(out, RF_G_PROTECTED, RF_ENFORCED,
                   "mount namespace: read-only binds; read-only placeholders for absent paths");
-        set_level(out, RF_G_DENY_READ, RF_ENFORCED, "mount namespace: empty read-only mounts (sockets too)");
-        set_level(out, RF_G_PROCESS_TREE, RF_ENFORCED,
+        rf_status_set_level(out, RF_G_DENY_READ, RF_ENFORCED, "mount namespace: empty read-only mounts (sockets too)");
+        rf_status_set_level(out, RF_G_PROCESS_TREE, RF_ENFORCED,
                   "PID namespace: its init dies with ringfence (PDEATHSIG) and takes every process along");
     } else {
         snprintf(out->reason, sizeof out->reason, "Landlock ABI %d and seccomp only: %s", f->landlock_abi,
                  f->userns_why);
-        append_layer(out, f->userns_forced_off ? "no user namespace (forced by RINGFENCE_DISABLE_USERNS=1): no mounts"
+        rf_status_add_layer(out, f->userns_forced_off ? "no user namespace (forced by RINGFENCE_DISABLE_USERNS=1): no mounts"
                                                : "no user namespace: no mounts");
-        append_layer(out, "tmp private: host /tmp and /dev/shm read-only; a /tmp/ringfence-tmp-XXXXXX of its own "
+        rf_status_add_layer(out, "tmp private: host /tmp and /dev/shm read-only; a /tmp/ringfence-tmp-XXXXXX of its own "
                           "(0700, removed after), TMPDIR/TMP/TEMP/TEMPDIR point at it; tmp shared: host /tmp writable");
-        append_layer(out, "seccomp: socket(AF_UNIX) refused, socketpair allowed (without mounts the host's unix "
+        rf_status_add_layer(out, "seccomp: socket(AF_UNIX) refused, socketpair allowed (without mounts the host's unix "
                           "sockets: session bus, agents, docker.sock cannot be hidden)");
-        append_layer(out, "subreaper keeper kills every descendant when the command ends");
+        rf_status_add_layer(out, "subreaper keeper kills every descendant when the command ends");
         /* Without a mount namespace nothing stops chmod/chown/utime/setxattr
          * outside the writable roots: say so rather than claim it. */
-        append_gap(out, "writes.metadata: Landlock does not mediate chmod, chown, utime or xattrs; a mount "
+        rf_status_add_gap(out, "writes.metadata: Landlock does not mediate chmod, chown, utime or xattrs; a mount "
                         "namespace (unprivileged user namespaces) or the elevated backend covers them");
         char why[256];
         snprintf(why, sizeof why, "%s; %s", f->userns_forced_off ? "forced off (RINGFENCE_DISABLE_USERNS=1)"
                                                                 : "unprivileged user namespaces are disabled",
                  RESTORE_HINT);
-        set_level(out, RF_G_PROTECTED, RF_ABSENT, why);
-        set_level(out, RF_G_DENY_READ, RF_ABSENT, why);
-        set_level(out, RF_G_PROCESS_TREE, RF_ENFORCED,
+        rf_status_set_level(out, RF_G_PROTECTED, RF_ABSENT, why);
+        rf_status_set_level(out, RF_G_DENY_READ, RF_ABSENT, why);
+        rf_status_set_level(out, RF_G_PROCESS_TREE, RF_ENFORCED,
                   "subreaper keeper (no PID namespace): kills every descendant when the command ends or "
                   "times out; a SIGKILL of ringfence itself leaves them running");
     }

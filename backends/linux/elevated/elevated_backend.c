@@ -76,24 +76,11 @@ static bool runner_installed(const rf_setup_record *rec, char *why, size_t len) 
     return true;
 }
 
-static void set_level(rf_backend_status *out, rf_guarantee g, rf_level level, const char *why) {
-    out->level[g] = level;
-    /* Cut to the field's size on purpose: `why` is one sentence. */
-    size_t n = strnlen(why, sizeof out->why[g] - 1);
-    memcpy(out->why[g], why, n);
-    out->why[g][n] = '\0';
-}
-
-static void append(char *buf, size_t size, const char *line) {
-    size_t used = strlen(buf);
-    snprintf(buf + used, size - used, "%s\n", line);
-}
-
 static void unavailable(rf_backend_status *out, const char *reason) {
     out->available = false;
     snprintf(out->reason, sizeof out->reason, "%s", reason);
     for (int g = 0; g < RF_G_COUNT; g++)
-        set_level(out, (rf_guarantee)g, RF_ABSENT, "backend unavailable");
+        rf_status_set_level(out, (rf_guarantee)g, RF_ABSENT, "backend unavailable");
 }
 
 static void el_probe(rf_backend_status *out) {
@@ -143,12 +130,11 @@ static void el_probe(rf_backend_status *out) {
     snprintf(line, sizeof line, "sandbox users: %s (offline, uid %u), %s (online, uid %u); workspace granted by "
              "POSIX ACLs, checked by the runner on the directory itself", rec.offline.name, rec.offline.id,
              rec.online.name, rec.online.id);
-    append(out->layers, sizeof out->layers, line);
+    rf_status_add_layer(out, line);
     snprintf(line, sizeof line, "nftables table inet %s: every packet of uid %u rejected (loopback proxy ports "
              "excepted)", rec.table, rec.offline.id);
-    append(out->layers, sizeof out->layers, line);
-    append(out->layers, sizeof out->layers,
-           "runner (setuid root): new PID + mount namespaces, setresuid to the sandbox user verified, "
+    rf_status_add_layer(out, line);
+    rf_status_add_layer(out, "runner (setuid root): new PID + mount namespaces, setresuid to the sandbox user verified, "
            "no_new_privs, every capability dropped");
     int abi = rf_landlock_abi();
     if (abi < 1) {
@@ -160,39 +146,35 @@ static void el_probe(rf_backend_status *out) {
     }
     if (abi >= 1) {
         rf_landlock_describe(abi, true, line, sizeof line);
-        append(out->layers, sizeof out->layers, line);
+        rf_status_add_layer(out, line);
     } else {
-        append(out->layers, sizeof out->layers, "landlock: not available in this kernel (second line absent)");
+        rf_status_add_layer(out, "landlock: not available in this kernel (second line absent)");
     }
-    append(out->layers, sizeof out->layers,
-           "seccomp: the unelevated filter (ptrace, io_uring, mount family, namespaces; AF_UNIX only when "
+    rf_status_add_layer(out, "seccomp: the unelevated filter (ptrace, io_uring, mount family, namespaces; AF_UNIX only when "
            "network is off)");
-    append(out->layers, sizeof out->layers,
-           "mount namespace: read-only tree outside the writable places, read-only binds, empty mounts over "
+    rf_status_add_layer(out, "mount namespace: read-only tree outside the writable places, read-only binds, empty mounts over "
            "deny_read and over other users' folders in /home (the sandbox users are shared), private /tmp and "
            "/dev/shm always (tmp: shared is ignored: the host's are shared by every member's runs), fresh /proc");
-    set_level(out, RF_G_WRITES, RF_ENFORCED,
+    rf_status_set_level(out, RF_G_WRITES, RF_ENFORCED,
               "a separate user, shared by the group's members: the ACLs grant it every member's granted "
               "workspaces, so writes outside your own roots are kept out by Landlock (rules on the directories "
               "the runner checked) and the read-only mount tree");
-    set_level(out, RF_G_PROTECTED, RF_ENFORCED,
+    rf_status_set_level(out, RF_G_PROTECTED, RF_ENFORCED,
               "read-only bind mounts over protected paths (placeholders for absent ones) in the runner's "
               "mount namespace");
-    set_level(out, RF_G_DENY_READ, RF_ENFORCED,
+    rf_status_set_level(out, RF_G_DENY_READ, RF_ENFORCED,
               "a separate user cannot read the caller's private files; empty mounts over deny_read paths");
     snprintf(why, sizeof why, "nftables: table inet %s rejects every packet of the offline user (uid %u); "
              "seccomp and Landlock TCP rules as a second line", rec.table, rec.offline.id);
-    set_level(out, RF_G_NETWORK, RF_ENFORCED, why);
-    set_level(out, RF_G_PROCESS_TREE, RF_ENFORCED,
+    rf_status_set_level(out, RF_G_NETWORK, RF_ENFORCED, why);
+    rf_status_set_level(out, RF_G_PROCESS_TREE, RF_ENFORCED,
               "PID namespace: its init dies with the runner, the runner with ringfence (PDEATHSIG)");
     if (abi >= 1 && abi < 6)
-        append(out->gaps, sizeof out->gaps,
-               "network.abstract_unix: Landlock ABI < 6 has no abstract unix socket scope and the run has no "
+        rf_status_add_gap(out, "network.abstract_unix: Landlock ABI < 6 has no abstract unix socket scope and the run has no "
                "network namespace: an offline run can reach the host's abstract unix sockets (daemons that may "
                "reach the network for it)");
     /* The sandbox users are shared by the group: say what that leaves open. */
-    append(out->gaps, sizeof out->gaps,
-           "deny_read.other_members: folders another member granted outside /home (workspaces, tool folders) "
+    rf_status_add_gap(out, "deny_read.other_members: folders another member granted outside /home (workspaces, tool folders) "
            "are readable by the shared sandbox users; per-member sandbox users would cover it");
 }
 

@@ -35,38 +35,10 @@ int rf_elevated_grant_find(char **out, rf_error *err) {
     return rf_install_find(rf_elevated_grant_program(), out, err);
 }
 
-/*
- * What the runner checks, read without libacl: the directory's access ACL
- * (the system.posix_acl_access xattr: a 4-byte version 2, then 8-byte
- * entries {u16 tag, u16 perm, u32 id}) has named-user entries rwx for both
- * sandbox users.  The grants record can be stale: it finds a workspace by
- * device and inode, and a deleted workspace's inode number is reused by
- * the next directory made there.
- */
-#define XATTR_ACL_VERSION 2
-#define XATTR_ACL_USER 0x02
-
-static bool acl_user_rwx(const unsigned char *buf, ssize_t len, unsigned uid) {
-    for (ssize_t off = 4; off + 8 <= len; off += 8) {
-        uint16_t tag, perm;
-        uint32_t id;
-        memcpy(&tag, buf + off, 2);
-        memcpy(&perm, buf + off + 2, 2);
-        memcpy(&id, buf + off + 4, 4);
-        if (tag == XATTR_ACL_USER && id == uid)
-            return (perm & 7) == 7;
-    }
-    return false;
-}
-
+/* The grants record can be stale (a deleted workspace's inode number is
+ * reused by the next directory made there), so the root's own ACL decides. */
 bool rf_elevated_root_granted(const char *path, unsigned offline, unsigned online) {
-    unsigned char buf[4096];
-    ssize_t len = getxattr(path, "system.posix_acl_access", buf, sizeof buf);
-    uint32_t version = 0;
-    if (len >= 4)
-        memcpy(&version, buf, 4);
-    return len >= 4 && version == XATTR_ACL_VERSION && acl_user_rwx(buf, len, offline) &&
-           acl_user_rwx(buf, len, online);
+    return rf_grant_root_acl_grants(path, offline, online);
 }
 
 static int run_grant(const char *program, const char *verb, const rf_policy *policy, rf_error *err) {

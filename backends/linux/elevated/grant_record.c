@@ -644,7 +644,7 @@ static bool acl_user_rwx(const unsigned char *buf, ssize_t len, unsigned uid) {
     return false;
 }
 
-static bool root_acl_grants(const char *dir, unsigned offline, unsigned online) {
+bool rf_grant_root_acl_grants(const char *dir, unsigned offline, unsigned online) {
     unsigned char buf[4096];
     ssize_t len = getxattr(dir, "system.posix_acl_access", buf, sizeof buf);
     uint32_t version = 0;
@@ -674,7 +674,7 @@ bool rf_grant_entry_is_dir(const rf_grant_entry *e, const char *dir, const rf_gr
     if (decided)
         return true;
     /* Nothing to tell them apart by: the grant must be on the root itself. */
-    return root_acl_grants(dir, e->plan.sandbox_uids[0], e->plan.sandbox_uids[1]);
+    return rf_grant_root_acl_grants(dir, e->plan.sandbox_uids[0], e->plan.sandbox_uids[1]);
 }
 
 /* ---- lookup -------------------------------------------------------------- */

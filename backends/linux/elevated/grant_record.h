@@ -119,6 +119,11 @@ void rf_grant_entry_set_identity(rf_grant_entry *e, const rf_grant_identity *id)
  * both of the entry's sandbox uids. */
 bool rf_grant_entry_is_dir(const rf_grant_entry *e, const char *dir, const rf_grant_identity *id);
 
+/* Whether the access ACL of `dir` (the system.posix_acl_access xattr, read
+ * without libacl) has named-user entries rwx for both sandbox uids: what the
+ * runner requires of a granted root. */
+bool rf_grant_root_acl_grants(const char *dir, unsigned offline, unsigned online);
+
 /* For the CLI's elevated backend: sets *granted when the record holds a
  * grant of the directory `workspace_path` (same device and inode, and
  * rf_grant_entry_is_dir).  Cost: one statx, one ioctl, reading grants.json,
